@@ -1,0 +1,274 @@
+"""Full and incremental builds of index/, validated and switched atomically.
+
+A build is written to index/builds/<id>.partial, checked, renamed, and only then named in
+index/current. A crash at any point leaves the serving build untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from kb import __version__
+from kb.config import Settings, relative_to_root
+from kb.corpus import corpus_files, load_corpus
+from kb.encoder import get_encoder
+from kb.errors import KBError
+from kb.index import (
+    FORMAT_VERSION,
+    PREVIOUS_POINTER,
+    builds_dir,
+    document_from_json,
+    document_to_json,
+    passage_from_json,
+    passage_to_json,
+    read_passage_records,
+    read_pointer,
+    write_pointer,
+)
+from kb.model import Document, Passage
+from kb.origin import origin_map
+from kb.sections import embedding_text, passages_of, searchable_text
+from kb.sparse import build_sparse
+
+KEEP_BUILDS = 3
+
+
+class BuildError(KBError):
+    """The new build could not be completed or validated; the serving index is unchanged."""
+
+
+@dataclass
+class BuildReport:
+    build_id: str = ""
+    build_dir: Path | None = None
+    documents: int = 0
+    passages: int = 0
+    embedded: int = 0
+    reused: int = 0
+    errors: list[str] = field(default_factory=list)
+    carried_over: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        data = {k: v for k, v in self.__dict__.items() if k != "build_dir"}
+        data["build_dir"] = str(self.build_dir) if self.build_dir else None
+        return data
+
+
+def embed_key(model: str, text: str) -> str:
+    return hashlib.sha256(f"{model}\n{text}".encode()).hexdigest()[:24]
+
+
+def _link_levels(passage: Passage, doc: Document) -> tuple[Passage, list[str]]:
+    """Threshold levels a passage concerns (kb.thresholds), with the reasons."""
+    try:
+        from kb.thresholds import levels_for_passage
+    except ImportError:
+        return passage, []
+    levels, reasons = levels_for_passage(passage.text, passage.heading_path, doc.type)
+    return replace(passage, levels=tuple(levels)), list(reasons)
+
+
+def _previous_state(index_dir: Path) -> tuple[dict[str, np.ndarray], dict[str, dict], Path | None]:
+    """Vectors of the serving build by embed key, its documents by source path, and its dir."""
+    build = read_pointer(index_dir)
+    if build is None:
+        return {}, {}, None
+    try:
+        vectors = np.load(build / "vectors.npy")
+        records = read_passage_records(build)
+        docs = json.loads((build / "documents.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}, {}, None
+    by_key = {r["embed_key"]: vectors[i] for i, r in enumerate(records) if "embed_key" in r}
+    return by_key, {d["source"]: d for d in docs}, build
+
+
+def _carry_over(prev_build: Path | None, prev_doc: dict) -> tuple[Document, list[dict]]:
+    records = [r for r in read_passage_records(prev_build) if r["doc_id"] == prev_doc["id"]]
+    return document_from_json(prev_doc), records
+
+
+def collect_passages(
+    settings: Settings, report: BuildReport, previous_docs: dict[str, dict], prev_build: Path | None
+) -> tuple[list[Document], list[dict]]:
+    """Documents and passage records for the build. A file that fails to load keeps its
+    previous version (if the serving build had one), so a bad edit never drops guidance."""
+    loaded = load_corpus(settings.corpus_dir)
+    report.errors.extend(loaded.errors)
+    documents: list[Document] = []
+    records: list[dict] = []
+    search_dirs = [settings.seeds_dir, settings.corpus_dir / "_sources"]
+    for doc in loaded.documents:
+        mapping = origin_map(doc, search_dirs)
+        for passage in passages_of(doc, mapping):
+            passage, reasons = _link_levels(passage, doc)
+            record = passage_to_json(passage)
+            record["level_reasons"] = reasons
+            record["embed_key"] = embed_key(settings.model, embedding_text(passage))
+            record["sparse_text"] = " ".join(passage.heading_path) + "\n" + searchable_text(passage.text)
+            records.append(record)
+        documents.append(doc)
+    loaded_ids = {d.id for d in documents}
+    for path in loaded.failed:
+        prev_doc = previous_docs.get(relative_to_root(path))
+        if prev_doc is not None and prev_doc["id"] not in loaded_ids and prev_build is not None:
+            doc, prev_records = _carry_over(prev_build, prev_doc)
+            documents.append(doc)
+            records.extend(prev_records)
+            report.carried_over.append(doc.id)
+    return documents, records
+
+
+def _embed(
+    settings: Settings, records: list[dict], previous: dict[str, np.ndarray], report: BuildReport
+) -> np.ndarray:
+    missing = [i for i, r in enumerate(records) if r["embed_key"] not in previous]
+    report.reused = len(records) - len(missing)
+    report.embedded = len(missing)
+    dimension = next(iter(previous.values())).shape[0] if previous else 0
+    fresh = np.zeros((0, dimension), dtype=np.float32)
+    if missing:
+        encoder = get_encoder(settings.model)
+        texts = [_embedding_input(records[i]) for i in missing]
+        fresh = encoder.encode(texts)
+        dimension = fresh.shape[1]
+    vectors = np.zeros((len(records), dimension), dtype=np.float32)
+    fresh_rows = dict(zip(missing, range(len(missing)), strict=True))
+    for i, record in enumerate(records):
+        vectors[i] = fresh[fresh_rows[i]] if i in fresh_rows else previous[record["embed_key"]]
+    return vectors
+
+
+def _embedding_input(record: dict) -> str:
+    return embedding_text(passage_from_json(record))
+
+
+def _corpus_hash(records: list[dict]) -> str:
+    digest = hashlib.sha256()
+    for record in records:
+        digest.update(record["id"].encode())
+        digest.update(record["content_hash"].encode())
+    return digest.hexdigest()[:16]
+
+
+def _write_dense(build: Path, vectors: np.ndarray) -> str:
+    from kb.dense import build_dense_index
+
+    import faiss
+
+    index, kind = build_dense_index(vectors)
+    faiss.write_index(index, str(build / "dense.faiss"))
+    return kind
+
+
+def _validate(build: Path, documents: list[Document], records: list[dict]) -> None:
+    """Load the new build and ask each document a question its own text answers."""
+    from kb.index import load_index
+    from kb.search import Searcher
+
+    loaded = load_index(build.parent.parent, build)
+    if len(loaded.passages) != len(records) or loaded.vectors.shape[0] != len(records):
+        raise BuildError(f"{build}: passage and vector counts differ")
+    searcher = Searcher(loaded, encoder=None)
+    for doc in documents:
+        probe = next((r for r in records if r["doc_id"] == doc.id), None)
+        if probe is None:
+            raise BuildError(f"{doc.source}: no passages were produced")
+        hits = searcher.keyword_ids(probe["sparse_text"][:300], k=50)
+        if not any(h.startswith(doc.id + "/") for h in hits):
+            raise BuildError(f"{doc.source}: smoke query did not find its own text")
+
+
+def _prune(index_dir: Path) -> None:
+    keep = {p.name for p in (read_pointer(index_dir), read_pointer(index_dir, PREVIOUS_POINTER)) if p}
+    builds = sorted((p for p in builds_dir(index_dir).iterdir() if p.is_dir()), key=lambda p: p.name)
+    for stale in [p for p in builds if p.name.endswith(".partial")]:
+        shutil.rmtree(stale, ignore_errors=True)
+    finished = [p for p in builds if not p.name.endswith(".partial")]
+    for old in finished[:-KEEP_BUILDS]:
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def build_index(settings: Settings | None = None) -> BuildReport:
+    """Build index/ from corpus/, reusing vectors of unchanged passages; switch atomically."""
+    settings = settings or Settings.from_env()
+    started = time.perf_counter()
+    report = BuildReport()
+    index_dir = settings.index_dir
+    builds_dir(index_dir).mkdir(parents=True, exist_ok=True)
+    previous_vectors, previous_docs, prev_build = _previous_state(index_dir)
+
+    t = time.perf_counter()
+    documents, records = collect_passages(settings, report, previous_docs, prev_build)
+    report.timings["parse"] = time.perf_counter() - t
+    if not records:
+        raise BuildError(
+            f"{settings.corpus_dir}: no document could be ingested; the serving index is unchanged"
+            + ("".join(f"\n  {e}" for e in report.errors))
+        )
+    t = time.perf_counter()
+    vectors = _embed(settings, records, previous_vectors, report)
+    report.timings["embed"] = time.perf_counter() - t
+
+    build_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{_corpus_hash(records)[:8]}"
+    final = builds_dir(index_dir) / build_id
+    if final.exists():
+        build_id += f"-{int(time.time() * 1000) % 100000}"
+        final = builds_dir(index_dir) / build_id
+    partial = builds_dir(index_dir) / f"{build_id}.partial"
+    partial.mkdir(parents=True)
+    t = time.perf_counter()
+    np.save(partial / "vectors.npy", vectors)
+    with open(partial / "passages.jsonl", "w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    (partial / "documents.json").write_text(
+        json.dumps([document_to_json(d) for d in documents], ensure_ascii=False), encoding="utf-8"
+    )
+    dense_kind = _write_dense(partial, vectors)
+    build_sparse([r["sparse_text"] for r in records], partial / "sparse")
+    report.timings["write"] = time.perf_counter() - t
+    manifest = {
+        "version": __version__,
+        "format": FORMAT_VERSION,
+        "model": settings.model,
+        "dimension": int(vectors.shape[1]),
+        "counts": {"documents": len(documents), "passages": len(records)},
+        "corpus_hash": _corpus_hash(records),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "dense_index": dense_kind,
+        "sparse_index": "bm25s",
+        "corpus_files": len(corpus_files(settings.corpus_dir)),
+        "errors": report.errors,
+        "carried_over": report.carried_over,
+        "previous_build": prev_build.name if prev_build else None,
+    }
+    (partial / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    t = time.perf_counter()
+    try:
+        _validate(partial, documents, records)
+    except Exception as exc:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise BuildError(f"new build failed validation ({exc}); the serving index is unchanged") from exc
+    report.timings["validate"] = time.perf_counter() - t
+    partial.rename(final)
+    if prev_build is not None:
+        write_pointer(index_dir, prev_build, PREVIOUS_POINTER)
+    write_pointer(index_dir, final)
+    _prune(index_dir)
+    report.seconds = time.perf_counter() - started
+    manifest["build_seconds"] = round(report.seconds, 2)
+    (final / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    report.build_id, report.build_dir = build_id, final
+    report.documents, report.passages = len(documents), len(records)
+    return report

@@ -1,0 +1,46 @@
+"""A whole answer to a question: cited passages, the threshold level they imply, the emergency route.
+
+The CLI's `kb search --json` and the app both print/draw this one object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kb.model import Hit
+from kb.search import Filters, Searcher
+
+
+@dataclass
+class Answer:
+    query: str
+    hits: list[Hit]
+    threshold: dict[str, Any] | None = None
+    filters: Filters = field(default_factory=Filters)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"query": self.query, "results": [h.to_json() for h in self.hits]}
+        if self.threshold is not None:
+            data["threshold"] = self.threshold
+        data["filters"] = {k: v for k, v in self.filters.__dict__.items() if v}
+        return data
+
+
+def threshold_for(question: str, area: str | None, hits: list[Hit]) -> dict[str, Any] | None:
+    """The level the question implies (kb.thresholds), or None if levels are not available."""
+    try:
+        from kb.thresholds import threshold_for_query
+    except ImportError:
+        return None
+    top = [(h.passage.text, h.levels) for h in hits]
+    return threshold_for_query(question, area, top)
+
+
+def answer(
+    searcher: Searcher, question: str, k: int = 5, filters: Filters | None = None, with_threshold: bool = True
+) -> Answer:
+    filters = filters or Filters()
+    hits = searcher.search(question, k=k, filters=filters)
+    threshold = threshold_for(question, filters.area, hits) if with_threshold and question.strip() else None
+    return Answer(question, hits, threshold, filters)

@@ -1,0 +1,17 @@
+"""Errors a maintainer can act on: each names the file and the reason."""
+
+
+class KBError(Exception):
+    """Base class for knowledge-base errors shown to users."""
+
+
+class CorpusError(KBError):
+    """A corpus file cannot be read or is invalid; the message names the file."""
+
+
+class IndexMissingError(KBError):
+    """No built index at the configured location."""
+
+
+class UnknownPassageError(KBError):
+    """A passage id that the index does not hold."""

@@ -1,0 +1,59 @@
+"""The safeguarding glossary as data: acronym expansion for search and the Glossary page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+GLOSSARY_FILE = Path(__file__).parent / "data" / "glossary.yaml"
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    expansion: str
+    related: tuple[str, ...] = ()
+    case_sensitive: bool = False
+
+
+@lru_cache(maxsize=2)
+def load_glossary(path: Path = GLOSSARY_FILE) -> tuple[Term, ...]:
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return tuple(
+        Term(
+            str(e["term"]),
+            str(e["expansion"]),
+            tuple(str(r) for r in e.get("related", ())),
+            bool(e.get("case_sensitive", False)),
+        )
+        for e in entries
+    )
+
+
+def _pattern(term: Term) -> re.Pattern[str]:
+    """Whole-word match; any case (people type 'fgm') unless the term is also an ordinary word."""
+    flags = 0 if term.case_sensitive else re.IGNORECASE
+    return re.compile(rf"(?<![\w-]){re.escape(term.term)}(?![\w-])", flags)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[Term, re.Pattern[str]], ...]:
+    return tuple((t, _pattern(t)) for t in load_glossary())
+
+
+def matching_terms(query: str) -> list[Term]:
+    """Glossary entries whose term appears in the query as a whole word."""
+    return [term for term, pattern in _patterns() if pattern.search(query)]
+
+
+def expand_query(query: str) -> str:
+    """Extra words for the keyword side: each matched term's expansion and related words."""
+    extra: list[str] = []
+    for term in matching_terms(query):
+        extra.append(term.expansion)
+        extra.extend(term.related)
+    return " ".join(extra)

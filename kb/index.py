@@ -1,0 +1,139 @@
+"""The index/ artefacts: plain files plus a manifest that says what built them.
+
+Layout (builds are immutable; `current` names the one that serves, switched atomically):
+    index/current            text file holding the name of the serving build
+    index/previous           the build `kb rollback` returns to
+    index/builds/<build_id>/ manifest.json, documents.json, passages.jsonl, vectors.npy,
+                             dense.faiss, sparse/ (bm25s)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kb.errors import IndexMissingError
+from kb.model import Document, Origin, Passage
+
+FORMAT_VERSION = 1
+CURRENT_POINTER = "current"
+PREVIOUS_POINTER = "previous"
+
+
+@dataclass
+class LoadedIndex:
+    """Everything a query needs, loaded once per process (see kb.search.get_searcher)."""
+
+    build_dir: Path
+    manifest: dict[str, Any]
+    documents: dict[str, Document]
+    passages: list[Passage]
+    vectors: np.ndarray
+    dense: Any  # faiss.Index
+    sparse: Any  # bm25s.BM25
+    position: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.position = {p.id: i for i, p in enumerate(self.passages)}
+
+    @property
+    def build_id(self) -> str:
+        return self.build_dir.name
+
+
+def builds_dir(index_dir: Path) -> Path:
+    return index_dir / "builds"
+
+
+def read_pointer(index_dir: Path, name: str = CURRENT_POINTER) -> Path | None:
+    """The build a pointer file names, if it exists."""
+    pointer = index_dir / name
+    try:
+        build_id = pointer.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    build = builds_dir(index_dir) / build_id
+    return build if build_id and (build / "manifest.json").is_file() else None
+
+
+def write_pointer(index_dir: Path, build_dir: Path, name: str = CURRENT_POINTER) -> None:
+    """Point `name` at a build atomically (write a temp file, fsync, rename over)."""
+    tmp = index_dir / f".{name}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(build_dir.name + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, index_dir / name)
+
+
+def current_build(index_dir: Path) -> Path:
+    build = read_pointer(index_dir)
+    if build is None:
+        raise IndexMissingError(f"no index built at {index_dir}: run `kb ingest` first")
+    return build
+
+
+def document_to_json(doc: Document) -> dict[str, Any]:
+    data = asdict(doc)
+    data["path"] = str(doc.path)
+    data["lines"] = list(doc.lines)
+    data.pop("meta", None)
+    return data
+
+
+def document_from_json(data: dict[str, Any]) -> Document:
+    data = dict(data)
+    data["path"] = Path(data["path"])
+    data["origin"] = Origin(**data["origin"])
+    data["lines"] = tuple(data["lines"])
+    return Document(**data)
+
+
+_PASSAGE_FIELDS = {f.name for f in fields(Passage)}
+
+
+def passage_to_json(passage: Passage) -> dict[str, Any]:
+    data = asdict(passage)
+    data["heading_path"] = list(passage.heading_path)
+    data["levels"] = list(passage.levels)
+    return data
+
+
+def passage_from_json(data: dict[str, Any]) -> Passage:
+    data = dict(data)
+    data["heading_path"] = tuple(data["heading_path"])
+    data["origin"] = Origin(**data["origin"])
+    data["levels"] = tuple(data.get("levels", ()))
+    return Passage(**{k: v for k, v in data.items() if k in _PASSAGE_FIELDS})
+
+
+def read_manifest(build_dir: Path) -> dict[str, Any]:
+    return json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
+
+
+def read_passage_records(build_dir: Path) -> list[dict[str, Any]]:
+    with open(build_dir / "passages.jsonl", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def load_index(index_dir: Path, build_dir: Path | None = None) -> LoadedIndex:
+    """Load the serving build (or a named one): FAISS, BM25, passages, documents, vectors."""
+    import bm25s
+    import faiss
+
+    build = build_dir or current_build(index_dir)
+    manifest = read_manifest(build)
+    documents = {
+        d["id"]: document_from_json(d)
+        for d in json.loads((build / "documents.json").read_text(encoding="utf-8"))
+    }
+    passages = [passage_from_json(r) for r in read_passage_records(build)]
+    vectors = np.load(build / "vectors.npy", mmap_mode="r")
+    dense = faiss.read_index(str(build / "dense.faiss"))
+    sparse = bm25s.BM25.load(str(build / "sparse"), load_corpus=False, mmap=False)
+    return LoadedIndex(build, manifest, documents, passages, vectors, dense, sparse)

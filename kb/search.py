@@ -1,0 +1,145 @@
+"""Hybrid retrieval: dense (FAISS) + sparse (BM25) + fusion, with glossary query expansion.
+
+`Searcher.search` is what `kb search`, the app and the evaluation's `kb` method all call.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from kb.citation import cite
+from kb.config import Settings
+from kb.encoder import Encoder, get_encoder
+from kb.fusion import reciprocal_rank
+from kb.glossary import expand_query
+from kb.index import LoadedIndex, load_index, read_pointer
+from kb.model import Hit
+from kb.sparse import sparse_scores
+
+CANDIDATES = 100
+RRF_K = 60
+MAX_QUERY_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Filters:
+    area: str | None = None
+    type: str | None = None
+    status: str | None = None  # 'current' hides superseded material
+
+    def allows(self, area: str, doc_type: str, status: str) -> bool:
+        return (
+            (self.area is None or area == self.area)
+            and (self.type is None or doc_type == self.type)
+            and (self.status is None or status == self.status)
+        )
+
+
+class Searcher:
+    """Answers questions from one loaded build. Cheap to call; load it once per process."""
+
+    def __init__(self, index: LoadedIndex, encoder: Encoder | None) -> None:
+        self.index = index
+        self.encoder = encoder
+        docs = [index.documents[p.doc_id] for p in index.passages]
+        self._area = np.array([d.area for d in docs])
+        self._type = np.array([d.type for d in docs])
+        self._status = np.array([d.status for d in docs])
+
+    # -- the parts -------------------------------------------------------------------------
+    def _mask(self, filters: Filters) -> np.ndarray:
+        mask = np.ones(len(self.index.passages), dtype=bool)
+        if filters.area:
+            mask &= self._area == filters.area
+        if filters.type:
+            mask &= self._type == filters.type
+        if filters.status:
+            mask &= self._status == filters.status
+        return mask
+
+    def dense_ranking(
+        self, query: str, mask: np.ndarray, n: int = CANDIDATES
+    ) -> tuple[list[int], np.ndarray]:
+        if self.encoder is None:
+            raise RuntimeError("dense search needs an encoder")
+        vector = self.encoder.encode_query(query).reshape(1, -1)
+        total = len(self.index.passages)
+        fetch = total if not mask.all() and total <= 50_000 else min(total, n)
+        scores, ids = self.index.dense.search(vector, fetch)
+        ranking = [int(i) for i in ids[0] if i >= 0 and mask[i]][:n]
+        full = np.full(total, -1.0, dtype=np.float32)
+        full[ids[0][ids[0] >= 0]] = scores[0][ids[0] >= 0]
+        return ranking, full
+
+    def sparse_ranking(
+        self, query: str, mask: np.ndarray, n: int = CANDIDATES
+    ) -> tuple[list[int], np.ndarray]:
+        scores = sparse_scores(self.index.sparse, query)
+        scores = np.where(mask, scores, 0.0)
+        order = np.argsort(-scores, kind="stable")[:n]
+        return [int(i) for i in order if scores[i] > 0], scores
+
+    def keyword_ids(self, query: str, k: int = 10) -> list[str]:
+        ranking, _ = self.sparse_ranking(query, np.ones(len(self.index.passages), dtype=bool), k)
+        return [self.index.passages[i].id for i in ranking]
+
+    # -- the methods -----------------------------------------------------------------------
+    def rank(
+        self, query: str, method: str = "kb", filters: Filters | None = None, k: int = 10
+    ) -> list[tuple[int, float, dict[str, float]]]:
+        """(passage position, score, per-method scores) best first, for method kb|dense|keyword."""
+        query = query.strip()[:MAX_QUERY_CHARS]
+        if not query:
+            return []
+        mask = self._mask(filters or Filters())
+        expansion = expand_query(query)
+        if method == "keyword":
+            ranking, scores = self.sparse_ranking(query, mask)
+            return [(i, float(scores[i]), {"keyword": float(scores[i])}) for i in ranking[:k]]
+        if method == "dense":
+            ranking, scores = self.dense_ranking(query, mask)
+            return [(i, float(scores[i]), {"dense": float(scores[i])}) for i in ranking[:k]]
+        dense_rank, dense_scores = self.dense_ranking(query, mask)
+        sparse_rank, sparse_scores_ = self.sparse_ranking(f"{query} {expansion}".strip(), mask)
+        fused = reciprocal_rank([dense_rank, sparse_rank], k=RRF_K)
+        best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        return [
+            (i, score, {"dense": float(dense_scores[i]), "keyword": float(sparse_scores_[i])})
+            for i, score in best
+        ]
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None, method: str = "kb") -> list[Hit]:
+        hits = []
+        for rank, (i, score, parts) in enumerate(self.rank(query, method, filters, k), start=1):
+            passage = self.index.passages[i]
+            doc = self.index.documents[passage.doc_id]
+            hits.append(Hit(rank, score, passage, doc, cite(doc, passage), passage.levels, parts))
+        return hits
+
+
+_LOCK = threading.Lock()
+_CACHE: dict[tuple[str, str], Searcher] = {}
+
+
+def get_searcher(settings: Settings | None = None, with_encoder: bool = True) -> Searcher:
+    """The process-wide searcher for the serving build; reloads when a new build is switched in."""
+    settings = settings or Settings.from_env()
+    build = read_pointer(settings.index_dir)
+    key = (str(settings.index_dir), build.name if build else "")
+    with _LOCK:
+        searcher = _CACHE.get(key)
+        if searcher is None:
+            index = load_index(settings.index_dir, build)
+            model = index.manifest.get("model", settings.model)
+            searcher = Searcher(index, get_encoder(model) if with_encoder else None)
+            _CACHE.clear()
+            _CACHE[key] = searcher
+        return searcher
+
+
+def index_location(settings: Settings | None = None) -> Path:
+    return (settings or Settings.from_env()).index_dir

@@ -1,0 +1,41 @@
+# Two commands on a fresh machine:  `make app`  (run the app)  and  `make test`  (run every test).
+# Everything else here is what those two need.
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+KB      := $(VENV)/bin/kb
+PORT    ?= 8501
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: app test venv index system-deps eval bench lint corpus
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+index: venv
+	@test -f index/current || $(KB) ingest
+
+app: index
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+test: venv system-deps
+	$(VENV)/bin/pytest -q
+
+eval: index
+	$(KB) eval --questions ../shared/eval/dev_questions.jsonl --scenarios ../shared/eval/dev_scenarios.jsonl
+
+corpus: venv
+	$(PY) -m ingest.convert_seeds
+
+lint: venv
+	$(VENV)/bin/ruff check kb ingest tests app.py

@@ -1,0 +1,1 @@
+"""Turning source documents into the reviewed Markdown corpus."""

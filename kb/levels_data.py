@@ -83,7 +83,7 @@ class Indicator:
     from_framework: str = ""  # set when borrowed from another (e.g. superseded) framework
 
     def to_json(self) -> dict[str, Any]:
-        out = {"text": self.text, "citation": self.citation.text}
+        out = {"text": self.text, "citation": self.citation.text, "source": self.citation.to_json()}
         if self.from_framework:
             out["from_framework"] = self.from_framework
         return out
@@ -329,25 +329,19 @@ def _borrow(framework: Framework, data: dict, parsed: dict[str, Framework]) -> F
             donor = parsed[ind_from].level(level.level)
             level = replace(
                 level,
-                indicators=tuple(
-                    replace(ind, from_framework=ind_from) for ind in donor.indicators
-                ),
+                indicators=tuple(replace(ind, from_framework=ind_from) for ind in donor.indicators),
             )
         if con_from and not level.contacts:
             donor = parsed[con_from].level(level.level)
             note = f"from {parsed[con_from].title} ({parsed[con_from].status}); check it is current"
-            level = replace(
-                level, contacts=tuple(replace(c, note=c.note or note) for c in donor.contacts)
-            )
+            level = replace(level, contacts=tuple(replace(c, note=c.note or note) for c in donor.contacts))
         levels.append(level)
     emergency = framework.emergency
     if con_from:
         known = {c.detail for c in emergency}
         note = f"from {parsed[con_from].title} ({parsed[con_from].status}); check it is current"
         emergency = emergency + tuple(
-            replace(c, note=c.note or note)
-            for c in parsed[con_from].emergency
-            if c.detail not in known
+            replace(c, note=c.note or note) for c in parsed[con_from].emergency if c.detail not in known
         )
     return replace(framework, levels=tuple(levels), emergency=emergency)
 

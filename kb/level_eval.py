@@ -1,0 +1,102 @@
+"""Scenario evaluation: exact accuracy, under/over-calls and the 4x4 confusion matrix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from kb.scenario import assess_scenario
+
+
+def read_scenarios(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from exc
+        if "scenario" not in row or row.get("level") not in (1, 2, 3, 4):
+            raise ValueError(f"{path}:{n}: needs 'scenario' and 'level' 1-4")
+        rows.append(row)
+    return rows
+
+
+def score(pairs: list[tuple[int, int | None]]) -> dict[str, Any]:
+    """Metrics for (gold, predicted) pairs; a missing prediction counts as level 0 (an under-call)."""
+    confusion = [[0] * 4 for _ in range(4)]
+    under = over = under4 = correct = unassessed = 0
+    for gold, predicted in pairs:
+        p = predicted or 0
+        if predicted is None:
+            unassessed += 1
+        else:
+            confusion[gold - 1][p - 1] += 1
+        correct += p == gold
+        under += p < gold
+        over += p > gold
+        under4 += gold == 4 and p < 4
+    n = len(pairs)
+    return {
+        "scenarios": n,
+        "accuracy": round(correct / n, 4) if n else 0.0,
+        "under_calls": under,
+        "over_calls": over,
+        "over_call_rate": round(over / n, 4) if n else 0.0,
+        "level4_under_calls": under4,
+        "unassessed": unassessed,
+        "confusion": confusion,
+    }
+
+
+def evaluate_scenarios(path: Path, *, area: str | None = None) -> dict[str, Any]:
+    """Assess every scenario of a JSONL file against its own framework and score the levels."""
+    rows = read_scenarios(path)
+    cases, by_framework = [], {}
+    for row in rows:
+        result = assess_scenario(
+            row["scenario"], area=row.get("area") or area, framework_id=row.get("framework")
+        )
+        fid = result.framework.id
+        cases.append(
+            {
+                "id": row.get("id", ""),
+                "framework": fid,
+                "gold": row["level"],
+                "predicted": result.level,
+                "concerns": result.concerns,
+            }
+        )
+        by_framework.setdefault(fid, []).append((row["level"], result.level))
+    report = score([(c["gold"], c["predicted"]) for c in cases])
+    report["per_framework"] = {fid: score(pairs) for fid, pairs in sorted(by_framework.items())}
+    report["cases"] = cases
+    return report
+
+
+def format_evaluation(report: dict[str, Any]) -> str:
+    """A short text report: headline figures, confusion matrix, per framework, then misses."""
+
+    def block(title: str, r: dict[str, Any]) -> list[str]:
+        lines = [
+            f"{title}: {r['scenarios']} scenarios, accuracy {r['accuracy']:.2f}, "
+            f"under-calls {r['under_calls']}, over-calls {r['over_calls']} "
+            f"({r['over_call_rate']:.0%}), level-4 under-calls {r['level4_under_calls']}",
+            "  gold\\pred    1    2    3    4",
+        ]
+        for g, row in enumerate(r["confusion"], 1):
+            lines.append(f"  {g:>9} " + "".join(f"{x:>5}" for x in row))
+        return lines
+
+    out = block("overall", report)
+    for fid, r in report.get("per_framework", {}).items():
+        out += block(fid, r)
+    misses = [c for c in report.get("cases", []) if c["predicted"] != c["gold"]]
+    if misses:
+        out.append("misses:")
+        out += [
+            f"  {c['id']} ({c['framework']}): gold {c['gold']}, predicted {c['predicted']}" for c in misses
+        ]
+    return "\n".join(out)

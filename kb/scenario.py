@@ -1,0 +1,499 @@
+"""Case description -> level of need, with the framework's own indicator text as evidence.
+
+Two signals: phrase rules kept as data (corpus/frameworks/concerns.yaml), which name a concern
+and its level, and sentence embeddings against the framework's indicators, used to pick the
+indicator shown as evidence and, when no rule fires, as a weak fallback. Safety bias: one
+plausible level-4 concern makes the answer level 4.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kb.levels_data import (
+    CANONICAL_NAMES,
+    Citation,
+    Contact,
+    Framework,
+    FrameworkError,
+    Indicator,
+    _read_yaml,
+    frameworks_dir,
+    load_frameworks,
+    load_topic_defaults,
+)
+
+MAX_SCENARIO_CHARS = 20_000  # longer descriptions are truncated (and say so), never rejected
+DEFAULT_AREA = "cambridgeshire-peterborough"
+FALLBACK_SIMILARITY = 0.55  # embedding-only answers need at least this cosine similarity
+CAVEAT = (
+    "This level is a prompt for professional judgement, not a decision. Discuss the case with "
+    "your designated safeguarding lead, and when unsure consult the MASH / Children's Social "
+    "Care. If a child is in immediate danger, call 999."
+)
+_NEGATION = re.compile(
+    r"\b(no|not|never|nor|without|no sign of|no evidence of|nothing to suggest)\W+(\w+\W+){0,2}$"
+)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+|\s+(?:but|whereas)\s+")
+_AGE = re.compile(
+    r"\b(\d{1,2})[- ]?(?:years?|yrs?)[- ]?old\b"
+    r"|\baged? (\d{1,2})\b"
+    r"|\b(\d{1,2})[- ]?(?:month|week|day)s?[- ]?old\b"
+)
+_BABY_WORDS = re.compile(r"\b(baby|newborn|infant)\b")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A concern (or an immediate-danger signal) as compiled phrase rules."""
+
+    id: str
+    level: int
+    label: str
+    any: tuple[re.Pattern[str], ...]
+    all: tuple[re.Pattern[str], ...] = ()
+    unless: tuple[re.Pattern[str], ...] = ()
+    scope_text: bool = False
+    max_age: int | None = None
+    min_age: int | None = None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    concerns: tuple[Rule, ...]
+    immediate: tuple[Rule, ...]
+    multiple_needs_at: int
+
+
+@dataclass(frozen=True)
+class Match:
+    """A rule that fired on one sentence of the description."""
+
+    rule: Rule
+    sentence: str
+    sentence_index: int
+
+
+@dataclass
+class LevelAssessment:
+    """The answer to `kb level`: a canonical level with the indicators that fix it."""
+
+    area: str
+    framework: Framework
+    level: int | None
+    label: str
+    confidence: str  # high | medium | low
+    evidence: list[dict[str, Any]]
+    response: list[dict[str, Any]]
+    contacts: list[dict[str, Any]]
+    immediate_danger: bool
+    caveat: str
+    reasons: list[str] = field(default_factory=list)
+    concerns: list[str] = field(default_factory=list)
+    truncated: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        fw = self.framework
+        return {
+            "area": self.area,
+            "framework": fw.id,
+            "framework_title": fw.title,
+            "framework_status": fw.status,
+            "superseded": fw.superseded,
+            "superseded_by": fw.superseded_by,
+            "level": self.level,
+            "label": self.label,
+            "confidence": self.confidence,
+            "evidence": self.evidence,
+            "response": self.response,
+            "contacts": self.contacts,
+            "immediate_danger": self.immediate_danger,
+            "caveat": self.caveat,
+            "reasons": self.reasons,
+            "concerns": self.concerns,
+            "truncated": self.truncated,
+        }
+
+
+# ---------------------------------------------------------------- rules
+
+
+def _compile(patterns: Any) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in (patterns or ()))
+
+
+def _rule(item: dict, level: int | None = None) -> Rule:
+    return Rule(
+        id=str(item.get("id") or item.get("label")),
+        level=int(level if level is not None else item["level"]),
+        label=str(item.get("label") or item.get("id")),
+        any=_compile(item.get("any")),
+        all=_compile(item.get("all")),
+        unless=_compile(item.get("unless")),
+        scope_text=item.get("scope") == "text",
+        max_age=item.get("max_age"),
+        min_age=item.get("min_age"),
+    )
+
+
+@lru_cache(maxsize=4)
+def _load_rules_cached(directory: Path) -> RuleSet:
+    path = directory / "concerns.yaml"
+    if not path.is_file():
+        raise FrameworkError(f"{path}: concern rules not found")
+    data = _read_yaml(path)
+    try:
+        return RuleSet(
+            concerns=tuple(_rule(c) for c in data.get("concerns") or ()),
+            immediate=tuple(_rule(c, level=4) for c in data.get("immediate") or ()),
+            multiple_needs_at=int(data.get("multiple_needs_at", 3)),
+        )
+    except (KeyError, re.error, TypeError, ValueError) as exc:
+        raise FrameworkError(f"{path}: invalid rule ({exc})") from exc
+
+
+def load_rules(corpus_dir: Path | None = None) -> RuleSet:
+    return _load_rules_cached(frameworks_dir(corpus_dir).resolve())
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences and clauses, each a unit the rules and the encoder look at."""
+    parts = (p.strip(" ,") for p in _SENTENCE_SPLIT.split(text))
+    return [p for p in parts if len(p) > 2]
+
+
+def child_age(text: str) -> int | None:
+    """The first child age (under 19) the description states; babies count as 0."""
+    for m in _AGE.finditer(text):
+        if m.group(3):
+            return 0
+        age = int(m.group(1) or m.group(2))
+        if age < 19:
+            return age
+    return 0 if _BABY_WORDS.search(text) else None
+
+
+def _negated(sentence: str, start: int) -> bool:
+    return bool(_NEGATION.search(sentence[max(0, start - 40) : start].lower()))
+
+
+def _fires(rule: Rule, sentence: str, text: str, age: int | None) -> bool:
+    if rule.max_age is not None and (age is None or age > rule.max_age):
+        return False
+    if rule.min_age is not None and (age is None or age < rule.min_age):
+        return False
+    if any(p.search(sentence) for p in rule.unless):
+        return False
+    hit = next(
+        (m for p in rule.any for m in p.finditer(sentence) if not _negated(sentence, m.start())),
+        None,
+    )
+    if hit is None:
+        return False
+    scope = text if rule.scope_text else sentence
+    return all(p.search(scope) for p in rule.all)
+
+
+def match_rules(sentences: list[str], rules: tuple[Rule, ...], text: str) -> list[Match]:
+    """Every rule that fires, once each, on its first sentence."""
+    age = child_age(text)
+    found: dict[str, Match] = {}
+    for i, sentence in enumerate(sentences):
+        for rule in rules:
+            if rule.id not in found and _fires(rule, sentence, text, age):
+                found[rule.id] = Match(rule, sentence, i)
+    return list(found.values())
+
+
+# ---------------------------------------------------------------- embeddings
+
+
+def _encoder():
+    from kb.config import Settings
+    from kb.encoder import get_encoder
+
+    return get_encoder(Settings.from_env().model)
+
+
+@lru_cache(maxsize=8)
+def _indicator_matrix(framework_id: str, corpus_dir: Path | None) -> np.ndarray:
+    framework = load_frameworks(corpus_dir)[framework_id]
+    return _encoder().encode([ind.text for _, ind in framework.indicators])
+
+
+def _similarities(sentences: list[str], framework: Framework, corpus_dir: Path | None) -> np.ndarray:
+    """Cosine similarity, sentences x indicators (normalised vectors)."""
+    if not sentences or not framework.indicators:
+        return np.zeros((len(sentences), len(framework.indicators)), dtype=np.float32)
+    return _encoder().encode(sentences) @ _indicator_matrix(framework.id, corpus_dir).T
+
+
+# ---------------------------------------------------------------- answer assembly
+
+
+def _choose_framework(area: str | None, framework_id: str | None, corpus_dir: Path | None) -> Framework:
+    frameworks = load_frameworks(corpus_dir)
+    if framework_id:
+        if framework_id not in frameworks:
+            known = ", ".join(sorted(frameworks))
+            raise ValueError(f"unknown framework {framework_id!r}; known: {known}")
+        return frameworks[framework_id]
+    return framework_for_area(area or DEFAULT_AREA, frameworks)
+
+
+def framework_for_area(area: str, frameworks: dict[str, Framework] | None = None) -> Framework:
+    """The current framework for an area (slug or display name, case-insensitive)."""
+    frameworks = frameworks if frameworks is not None else load_frameworks()
+    key = re.sub(r"[^a-z]+", "-", area.lower().replace("&", "and")).strip("-")
+    key = {
+        "cambridgeshire-and-peterborough": "cambridgeshire-peterborough",
+        "peterborough": "cambridgeshire-peterborough",
+        "cambridgeshire": "cambridgeshire-peterborough",
+        "cambs": "cambridgeshire-peterborough",
+    }.get(key, key)
+    for_area = [fw for fw in frameworks.values() if fw.area == key]
+    current = [fw for fw in for_area if not fw.superseded]
+    if current:
+        return sorted(current, key=lambda fw: fw.published)[-1]
+    if for_area:
+        return for_area[0]
+    known = ", ".join(sorted({fw.area for fw in frameworks.values()}))
+    raise ValueError(f"no levels-of-need framework for area {area!r}; known areas: {known}")
+
+
+def _evidence_for(
+    match: Match,
+    framework: Framework,
+    sims: np.ndarray | None,
+    topics_by_concern: dict[str, dict[str, Any]],
+) -> dict[str, Any] | None:
+    """The framework indicator tagged with the concern, closest to the sentence that fired."""
+    tagged = [
+        (j, lv, ind) for j, (lv, ind) in enumerate(framework.indicators) if match.rule.id in ind.concerns
+    ]
+    if tagged:
+        if sims is not None and sims.size:
+            j, lv, ind = max(tagged, key=lambda t: float(sims[match.sentence_index, t[0]]))
+        else:
+            j, lv, ind = tagged[0]
+        return {
+            **ind.to_json(),
+            "level": lv,
+            "concern": match.rule.label,
+            "matched": match.sentence,
+            "kind": "indicator",
+        }
+    topic = topics_by_concern.get(match.rule.id)
+    if topic:
+        return {**topic, "concern": match.rule.label, "matched": match.sentence}
+    level = framework.level(match.rule.level)
+    return {
+        "text": level.description,
+        "citation": level.description_citation.text,
+        "level": level.level,
+        "concern": match.rule.label,
+        "matched": match.sentence,
+        "kind": "level description",
+    }
+
+
+def _topic_evidence(corpus_dir: Path | None) -> dict[str, dict[str, Any]]:
+    """Procedure quotes (topic-levels.yaml) standing in where a framework has no tagged indicator."""
+    by_concern = {
+        "breast-ironing": "breast ironing",
+        "fgm": "female genital mutilation",
+        "forced-marriage": "forced marriage",
+        "honour-violence": "honour based violence",
+        "gangs": "gangs",
+        "exploitation": "child exploitation",
+        "faith-abuse": "abuse linked to faith or belief",
+        "risk-adult": "individuals who pose a risk to children",
+        "trafficking": "trafficking and modern slavery",
+        "radicalisation": "violent extremism",
+    }
+    topics = {t.topic: t for t in load_topic_defaults(corpus_dir)}
+    out = {}
+    for concern, name in by_concern.items():
+        if name in topics:
+            t = topics[name]
+            out[concern] = {
+                "text": t.quote.text,
+                "citation": t.quote.citation.text,
+                "level": max(t.levels),
+                "kind": "procedure",
+            }
+    return out
+
+
+def _contacts(framework: Framework, level: int | None, immediate: bool) -> list[dict[str, Any]]:
+    ordered: list[Contact] = []
+    if immediate:
+        ordered.extend(framework.emergency)
+    if level is not None:
+        ordered.extend(framework.level(level).contacts)
+        if level == 4 and not immediate:
+            ordered.extend(c for c in framework.emergency if c.citation is not None)
+    seen, out = set(), []
+    for contact in ordered:
+        if contact.detail not in seen:
+            seen.add(contact.detail)
+            out.append(contact.to_json())
+    return out
+
+
+def _decide(matches: list[Match], rules: RuleSet) -> tuple[int | None, list[Match], str, list[str]]:
+    """(level, the matches that fix it, confidence, reasons) from the rule matches alone."""
+    by_level: dict[int, list[Match]] = {}
+    for m in matches:
+        by_level.setdefault(m.rule.level, []).append(m)
+    if by_level.get(4):
+        ms = by_level[4]
+        return 4, ms, "high", [f"level-4 concern: {m.rule.label}" for m in ms]
+    if by_level.get(3):
+        ms = by_level[3]
+        return 3, ms, "high" if len(ms) > 1 else "medium", [f"level-3 concern: {m.rule.label}" for m in ms]
+    level2 = by_level.get(2, [])
+    if len(level2) >= rules.multiple_needs_at:
+        return (
+            3,
+            level2,
+            "medium",
+            [f"{len(level2)} distinct additional needs together: " + ", ".join(m.rule.label for m in level2)],
+        )
+    if level2:
+        return (
+            2,
+            level2,
+            "high" if len(level2) > 1 else "medium",
+            [f"level-2 need: {m.rule.label}" for m in level2],
+        )
+    if by_level.get(1):
+        return 1, by_level[1], "medium", ["only universal-level indicators (needs being met)"]
+    return None, [], "low", []
+
+
+def assess_scenario(
+    text: str,
+    area: str | None = None,
+    framework_id: str | None = None,
+    *,
+    corpus_dir: Path | None = None,
+    use_embeddings: bool = True,
+) -> LevelAssessment:
+    """Read a case description against a framework (by id, else the area's current one).
+
+    Raises ValueError on an empty description or an unknown area / framework. Descriptions
+    longer than MAX_SCENARIO_CHARS are truncated, and the answer says so.
+    """
+    if text is None or not str(text).strip():
+        raise ValueError("scenario text is empty: describe the child's situation in a sentence or more")
+    text = str(text)
+    truncated = len(text) > MAX_SCENARIO_CHARS
+    if truncated:
+        text = text[:MAX_SCENARIO_CHARS]
+    framework = _choose_framework(area, framework_id, corpus_dir)
+    rules = load_rules(corpus_dir)
+    sentences = split_sentences(text) or [text.strip()]
+    matches = match_rules(sentences, rules.concerns, text)
+    immediate = match_rules(sentences, rules.immediate, text)
+    level, fixing, confidence, reasons = _decide(matches, rules)
+
+    sims = _similarities(sentences, framework, corpus_dir) if use_embeddings else None
+    if level is None and sims is not None and sims.size:
+        i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
+        best = float(sims[i, j])
+        if best >= FALLBACK_SIMILARITY:
+            lv, ind = framework.indicators[j]
+            level, confidence = lv, "low"
+            fixing = [Match(Rule(f"similar-{j}", lv, "similar wording", ()), sentences[i], int(i))]
+            reasons = [f"no phrase rule fired; closest indicator (similarity {best:.2f}) is level {lv}"]
+            evidence = [
+                {
+                    **ind.to_json(),
+                    "level": lv,
+                    "similarity": round(best, 3),
+                    "matched": sentences[i],
+                    "kind": "indicator",
+                }
+            ]
+        else:
+            evidence = []
+    else:
+        topics = _topic_evidence(corpus_dir)
+        evidence = [e for m in fixing if (e := _evidence_for(m, framework, sims, topics))]
+    if immediate and level != 4:
+        reasons.append("immediate danger described: treated as level 4")
+        level, confidence = 4, "medium" if level is None else confidence
+        lv4 = framework.level(4)
+        evidence.append(
+            {
+                "text": lv4.description,
+                "citation": lv4.description_citation.text,
+                "level": 4,
+                "concern": immediate[0].rule.label,
+                "matched": immediate[0].sentence,
+                "kind": "level description",
+            }
+        )
+    if immediate:
+        reasons.extend(f"immediate danger: {m.rule.label}" for m in immediate)
+
+    caveat = CAVEAT
+    if level is None:
+        label = "no matching indicator"
+        caveat = "No indicator of this framework matched the description, so no level is given. " + CAVEAT
+        response = []
+    else:
+        lv = framework.level(level)
+        label = lv.label
+        response = [r.to_json() for r in lv.response]
+    if framework.superseded:
+        caveat += f" Note: {framework.title} is superseded by {framework.superseded_by}."
+    if truncated:
+        caveat += f" Only the first {MAX_SCENARIO_CHARS} characters of the description were read."
+    return LevelAssessment(
+        area=framework.area,
+        framework=framework,
+        level=level,
+        label=label,
+        confidence=confidence,
+        evidence=_dedupe(evidence),
+        response=response,
+        contacts=_contacts(framework, level, bool(immediate)),
+        immediate_danger=bool(immediate),
+        caveat=caveat,
+        reasons=reasons,
+        concerns=[m.rule.id for m in matches],
+        truncated=truncated,
+    )
+
+
+def _dedupe(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen, out = set(), []
+    for e in evidence:
+        key = (e["text"], e["citation"])
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
+def describe_level(level: int) -> str:
+    return CANONICAL_NAMES[level]
+
+
+__all__ = [
+    "CAVEAT",
+    "MAX_SCENARIO_CHARS",
+    "Citation",
+    "Indicator",
+    "LevelAssessment",
+    "assess_scenario",
+    "framework_for_area",
+]

@@ -69,6 +69,7 @@ class RuleSet:
     concerns: tuple[Rule, ...]
     immediate: tuple[Rule, ...]
     multiple_needs_at: int
+    not_counted_as_needs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,8 @@ def _load_rules_cached(directory: Path) -> RuleSet:
         return RuleSet(
             concerns=tuple(_rule(c) for c in data.get("concerns") or ()),
             immediate=tuple(_rule(c, level=4) for c in data.get("immediate") or ()),
-            multiple_needs_at=int(data.get("multiple_needs_at", 3)),
+            multiple_needs_at=int(data.get("multiple_needs_at", 4)),
+            not_counted_as_needs=frozenset(data.get("not_counted_as_needs") or ()),
         )
     except (KeyError, re.error, TypeError, ValueError) as exc:
         raise FrameworkError(f"{path}: invalid rule ({exc})") from exc
@@ -359,7 +361,8 @@ def _decide(matches: list[Match], rules: RuleSet) -> tuple[int | None, list[Matc
         ms = by_level[3]
         return 3, ms, "high" if len(ms) > 1 else "medium", [f"level-3 concern: {m.rule.label}" for m in ms]
     level2 = by_level.get(2, [])
-    if len(level2) >= rules.multiple_needs_at:
+    needs = [m for m in level2 if m.rule.id not in rules.not_counted_as_needs]
+    if len(needs) >= rules.multiple_needs_at:
         return (
             3,
             level2,

@@ -1,0 +1,309 @@
+"""Levels of need: frameworks as data, scenario -> level with evidence, passage levels, eval."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from kb.config import Settings
+from kb.level_eval import evaluate_scenarios, format_evaluation, score
+from kb.levels_data import (
+    Citation,
+    load_frameworks,
+    load_topic_defaults,
+    normalise,
+    quote_is_at,
+    verify_framework,
+)
+from kb.scenario import (
+    MAX_SCENARIO_CHARS,
+    assess_scenario,
+    child_age,
+    framework_for_area,
+    load_rules,
+)
+from kb.thresholds import levels_for_passage, threshold_for_query
+
+SEEDS = Settings.from_env().seeds_dir
+FIXTURES = Path(__file__).parent / "fixtures"
+DEV_SCENARIOS = Path("/work/shared/eval/dev_scenarios.jsonl")
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="seed files not available")
+
+
+def fast(text: str, **kw):
+    """Rules only: no model load, for the many small behaviour tests."""
+    return assess_scenario(text, use_embeddings=False, **kw)
+
+
+# ---------------------------------------------------------------- frameworks as data
+
+
+def test_the_three_seed_frameworks_load_with_their_areas():
+    frameworks = load_frameworks()
+    assert {"cambs-peterborough-2018", "bromley-2011", "bromley-2019"} <= set(frameworks)
+    assert frameworks["cambs-peterborough-2018"].area == "cambridgeshire-peterborough"
+    assert frameworks["bromley-2011"].area == "bromley"
+
+
+def test_bromley_2011_is_flagged_superseded_by_the_windscreen_model():
+    old = load_frameworks()["bromley-2011"]
+    assert old.superseded and old.status == "superseded"
+    assert old.superseded_by == "bromley-2019"
+    answer = fast("A 14-year-old is in a gang", framework_id="bromley-2011").to_json()
+    assert answer["superseded"] is True
+    assert "superseded" in answer["caveat"]
+
+
+def test_every_current_framework_has_canonical_levels_one_to_four():
+    for fw in load_frameworks().values():
+        if fw.status == "current":
+            assert [lv.level for lv in fw.levels] == [1, 2, 3, 4], fw.id
+            assert all(lv.label and lv.description for lv in fw.levels), fw.id
+
+
+@needs_seeds
+def test_every_quoted_text_and_contact_is_at_its_cited_seed_lines():
+    problems = [p for fw in load_frameworks().values() for p in verify_framework(fw, SEEDS)]
+    assert problems == []
+
+
+@needs_seeds
+def test_citation_check_fails_when_a_quote_is_moved_to_the_wrong_line():
+    right = Citation("004_d18c81112fe649f6.txt", 4236, 4236)
+    wrong = Citation("004_d18c81112fe649f6.txt", 4237, 4237)
+    assert quote_is_at(SEEDS, "Child may have been abused or neglected", right)
+    assert not quote_is_at(SEEDS, "Child may have been abused or neglected", wrong)
+
+
+@needs_seeds
+def test_topic_defaults_quote_the_procedures_verbatim():
+    topics = load_topic_defaults()
+    assert {"breast ironing", "forced marriage", "female genital mutilation", "gangs"} <= {
+        t.topic for t in topics
+    }
+    for t in topics:
+        assert quote_is_at(SEEDS, t.quote.text, t.quote.citation), t.topic
+
+
+def test_every_concern_tagged_in_a_framework_has_a_rule():
+    rule_ids = {r.id for r in load_rules().concerns}
+    for fw in load_frameworks().values():
+        for _, ind in fw.indicators:
+            assert set(ind.concerns) <= rule_ids, (fw.id, ind.text, set(ind.concerns) - rule_ids)
+
+
+def test_every_level_four_concern_has_an_indicator_or_procedure_quote_in_cambs():
+    fw = load_frameworks()["cambs-peterborough-2018"]
+    tagged = {c for _, ind in fw.indicators for c in ind.concerns}
+    level4 = {r.id for r in load_rules().concerns if r.level == 4}
+    assert level4 - tagged <= {"under18-sexual-risk", "under16-parent", "substance-harm"}
+
+
+def test_emergency_route_puts_999_first_and_has_the_area_numbers():
+    cambs = load_frameworks()["cambs-peterborough-2018"]
+    assert cambs.emergency[0].detail == "999"
+    details = " ".join(c.detail for c in cambs.emergency)
+    assert "0345 045 5203" in details and "01733 864180" in details and "234724" in details
+    bromley = framework_for_area("bromley")
+    assert bromley.id == "bromley-2019"
+    assert any("020 8464 4848" in c.detail for c in bromley.emergency)
+
+
+def test_normalisation_follows_the_eval_readme():
+    assert normalise("  \u00b7 Child\u2019s \u2013 NEEDS\n met ") == "child's - needs met"
+
+
+# ---------------------------------------------------------------- scenario -> level
+
+
+def test_breast_ironing_before_a_flight_abroad_is_level_4_and_immediate_danger():
+    answer = fast(
+        "A 12-year-old girl tells the school nurse that her aunt presses her breasts with a hot "
+        "stone, and the family fly to Cameroon tomorrow.",
+        area="cambridgeshire-peterborough",
+    ).to_json()
+    assert answer["level"] == 4
+    assert answer["immediate_danger"] is True
+    assert answer["contacts"][0]["detail"] == "999"
+    assert any("abused or neglected" in e["text"] for e in answer["evidence"])
+    assert all(e["citation"] for e in answer["evidence"])
+
+
+def test_level_4_without_immediate_danger_lists_the_mash_not_999_first():
+    answer = fast(
+        "A mum says her new partner has to sign in with the police because of an old conviction "
+        "involving children.",
+        framework_id="cambs-peterborough-2018",
+    ).to_json()
+    assert answer["level"] == 4 and answer["immediate_danger"] is False
+    assert answer["contacts"][0]["detail"] != "999"
+    assert "risk to children" in answer["evidence"][0]["text"]
+
+
+def test_a_child_with_needs_met_stays_at_level_1():
+    answer = fast(
+        "A 15-year-old asks for help finding work experience. She has good attendance, plays in "
+        "a netball team and lives with supportive parents.",
+        area="bromley",
+    ).to_json()
+    assert answer["level"] == 1
+    assert answer["immediate_danger"] is False
+
+
+def test_a_new_baby_sibling_is_not_escalated():
+    answer = fast("Mum has just had a new baby and her 5-year-old is a bit clingy at drop-off.")
+    assert answer.level in (1, 2)
+
+
+def test_negated_concerns_do_not_fire():
+    answer = fast("There are no bruises or marks, and no concerns about neglect; he is happy.")
+    assert answer.level != 4
+
+
+def test_no_matching_indicator_says_so_with_low_confidence():
+    answer = assess_scenario("The weather in the car park was grey on Tuesday.").to_json()
+    assert answer["level"] is None
+    assert answer["confidence"] == "low"
+    assert "no indicator" in answer["caveat"].lower()
+    assert answer["evidence"] == []
+
+
+def test_the_caveat_is_always_there():
+    answer = fast("A 9-year-old is doing well at school and has lots of friends.").to_json()
+    assert "professional judgement" in answer["caveat"]
+    assert "designated safeguarding lead" in answer["caveat"]
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t "])
+def test_empty_scenario_is_a_clear_error(text):
+    with pytest.raises(ValueError, match="empty"):
+        fast(text)
+
+
+def test_a_one_megabyte_scenario_is_truncated_not_a_crash():
+    text = ("A 7-year-old is doing well at school and has friends. " * 20_000)[:1_000_000]
+    answer = fast(text).to_json()
+    assert answer["truncated"] is True
+    assert str(MAX_SCENARIO_CHARS) in answer["caveat"]
+    assert answer["level"] == 1
+
+
+def test_unknown_area_and_framework_are_clear_errors():
+    with pytest.raises(ValueError, match="area"):
+        fast("A child is hurt", area="atlantis")
+    with pytest.raises(ValueError, match="framework"):
+        fast("A child is hurt", framework_id="nope-2020")
+
+
+def test_area_names_are_accepted_in_several_spellings():
+    for name in ("Cambridgeshire & Peterborough", "peterborough", "cambridgeshire-peterborough"):
+        assert framework_for_area(name).id == "cambs-peterborough-2018"
+
+
+def test_bromley_2019_borrows_2011_indicators_and_says_so():
+    answer = fast("A 14-year-old is known to be part of a gang.", area="bromley").to_json()
+    assert answer["framework"] == "bromley-2019" and answer["level"] == 4
+    assert answer["evidence"][0].get("from_framework") == "bromley-2011"
+
+
+def test_child_age_reads_the_first_child_age():
+    assert child_age("Mother (32) and her 7-year-old son") == 7
+    assert child_age("a 3-month-old baby") == 0
+    assert child_age("a teenager") is None
+
+
+def test_json_has_the_contract_keys():
+    answer = fast("A 10-year-old has been excluded twice this term.").to_json()
+    for key in (
+        "area",
+        "framework",
+        "level",
+        "label",
+        "confidence",
+        "evidence",
+        "response",
+        "contacts",
+        "immediate_danger",
+        "caveat",
+    ):
+        assert key in answer
+    json.dumps(answer)
+
+
+# ---------------------------------------------------------------- passages and queries
+
+
+def test_passage_with_significant_harm_is_level_4_with_reason():
+    levels, reasons = levels_for_passage(
+        "If a child is at risk of significant harm, refer to Children's Social Care.",
+        ("Gangs", "Actions"),
+        "procedure",
+    )
+    assert 4 in levels and any("significant harm" in r for r in reasons)
+
+
+def test_topic_default_makes_a_breast_ironing_passage_level_4_with_citation():
+    levels, reasons = levels_for_passage(
+        "Signs include a girl being in pain.", ("Breast Ironing",), "procedure"
+    )
+    assert levels == (4,)
+    assert any("004_d18c81112fe649f6.txt line 63" in r for r in reasons)
+
+
+def test_early_help_passage_is_levels_2_3_and_plain_text_has_none():
+    assert levels_for_passage("Complete an Early Help Assessment with the family.", ("X",), "procedure")[
+        0
+    ] == (2, 3)
+    assert levels_for_passage("Dogs should be kept on a lead.", ("Dangerous dogs",), "procedure") == ((), [])
+
+
+def test_threshold_headings_give_their_level():
+    levels, _ = levels_for_passage(
+        "Parents may be struggling.", ("Threshold policy", "Emerging Needs"), "procedure"
+    )
+    assert 2 in levels
+
+
+def test_threshold_for_query_uses_the_question_then_the_passages():
+    t = threshold_for_query("what to do about breast ironing", "cambridgeshire-peterborough", [])
+    assert t["level"] == 4 and t["why"] and t["framework"] == "cambs-peterborough-2018"
+    t = threshold_for_query("how do I fill in the form", None, [("p1", (2, 3)), ("p2", ())])
+    assert t["level"] == 3 and t["why"][0]["citation"] == "p1"
+    t = threshold_for_query("how do I fill in the form", None, [])
+    assert t["level"] is None
+    for key in ("framework", "level", "label", "why", "response", "contacts", "immediate_danger"):
+        assert key in t
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def test_score_counts_under_and_over_calls_and_level4_misses():
+    r = score([(4, 3), (1, 2), (2, 2), (4, None)])
+    assert r["accuracy"] == 0.25
+    assert (r["under_calls"], r["over_calls"], r["level4_under_calls"]) == (2, 1, 2)
+    assert r["confusion"][3][2] == 1 and r["confusion"][0][1] == 1
+
+
+@pytest.mark.slow
+def test_synthetic_scenarios_meet_the_targets():
+    report = evaluate_scenarios(FIXTURES / "scenarios_synthetic.jsonl")
+    assert report["scenarios"] >= 30
+    assert report["level4_under_calls"] == 0
+    assert report["accuracy"] >= 0.85
+    assert report["over_calls"] <= 0.10 * report["scenarios"]
+    assert set(report["per_framework"]) == {"bromley-2011", "cambs-peterborough-2018"}
+    assert "confusion" not in format_evaluation(report)  # text form shows the matrix, not JSON
+    assert re.search(r"gold\\pred", format_evaluation(report))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not DEV_SCENARIOS.is_file(), reason="dev scenarios not available")
+def test_dev_scenarios_meet_the_targets():
+    report = evaluate_scenarios(DEV_SCENARIOS)
+    assert report["level4_under_calls"] == 0, format_evaluation(report)
+    assert report["accuracy"] >= 0.85, format_evaluation(report)
+    assert report["over_calls"] <= 0.10 * report["scenarios"], format_evaluation(report)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import time
 from dataclasses import dataclass, field, replace
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.changes import record_build, write_build_changes
 from kb import __version__
 from kb.config import Settings, relative_to_root
 from kb.corpus import corpus_files, load_corpus
@@ -161,9 +163,9 @@ def _corpus_hash(records: list[dict]) -> str:
 
 
 def _write_dense(build: Path, vectors: np.ndarray) -> str:
-    from kb.dense import build_dense_index
-
     import faiss
+
+    from kb.dense import build_dense_index
 
     index, kind = build_dense_index(vectors)
     faiss.write_index(index, str(build / "dense.faiss"))
@@ -206,7 +208,39 @@ def build_index(settings: Settings | None = None) -> BuildReport:
     report = BuildReport()
     index_dir = settings.index_dir
     builds_dir(index_dir).mkdir(parents=True, exist_ok=True)
+    with _build_lock(index_dir):
+        return _build_locked(settings, report, started)
+
+
+def _build_lock(index_dir: Path):
+    """One build at a time per index/ (a second waits): a build prunes other builds' .partial
+    folders, so two at once would break each other. The OS drops the lock if a build is killed."""
+    import contextlib
+    import fcntl
+
+    @contextlib.contextmanager
+    def held():
+        with open(index_dir / ".build.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    return held()
+
+
+def _replace_file(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _build_locked(settings: Settings, report: BuildReport, started: float) -> BuildReport:
+    index_dir = settings.index_dir
     previous_vectors, previous_docs, prev_build = _previous_state(index_dir)
+    if prev_build is not None:
+        record_build(index_dir, prev_build)  # in case the build that made it was killed before
 
     t = time.perf_counter()
     documents, records = collect_passages(settings, report, previous_docs, prev_build)
@@ -232,9 +266,9 @@ def build_index(settings: Settings | None = None) -> BuildReport:
     with open(partial / "passages.jsonl", "w", encoding="utf-8") as handle:
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    (partial / "documents.json").write_text(
-        json.dumps([document_to_json(d) for d in documents], ensure_ascii=False), encoding="utf-8"
-    )
+    documents_json = [document_to_json(d) for d in documents]
+    (partial / "documents.json").write_text(json.dumps(documents_json, ensure_ascii=False), encoding="utf-8")
+    write_build_changes(partial, prev_build, documents_json, records, report.errors)
     dense_kind = _write_dense(partial, vectors)
     build_sparse([r["sparse_text"] for r in records], partial / "sparse")
     report.timings["write"] = time.perf_counter() - t
@@ -268,7 +302,8 @@ def build_index(settings: Settings | None = None) -> BuildReport:
     _prune(index_dir)
     report.seconds = time.perf_counter() - started
     manifest["build_seconds"] = round(report.seconds, 2)
-    (final / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    _replace_file(final / "manifest.json", json.dumps(manifest, indent=2))  # the serving build: atomic
+    record_build(index_dir, final)
     report.build_id, report.build_dir = build_id, final
     report.documents, report.passages = len(documents), len(records)
     return report

@@ -1,37 +1,210 @@
-"""Dense vector index: FAISS inner product on normalised vectors, type chosen by corpus size."""
+"""Dense vector index: inner product on L2-normalised vectors, behind one small interface.
+
+Every backend answers `search(queries, k) -> (scores, ids)` exactly like a FAISS index (float32
+scores and int64 positions, shape (len(queries), k), -1 where nothing was found), so
+kb.search never knows which one serves it:
+  faiss   (default) the index file in the build: flat, HNSW, IVF or IVF-PQ, chosen by size
+  qdrant  a Qdrant collection: embedded in-process (tests, one machine) or a server/cluster
+          (national deployment) - KB_VECTOR_BACKEND=qdrant, see docs/scale.md
+The size thresholds come from the scale study (bench/scale.json, docs/scale.md).
+"""
 
 from __future__ import annotations
 
+import math
 import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 
-FLAT_UP_TO = 50_000  # exact search is fastest and simplest below this many passages
-HNSW_UP_TO = 2_000_000
+KINDS = ("flat", "hnsw", "ivf", "ivfpq")
+VECTOR_BACKENDS = ("faiss", "qdrant")
+FLAT_UP_TO = 50_000  # exact search is fast enough (a few ms) and needs no tuning below this
+HNSW_UP_TO = 5_000_000  # above this HNSW's full-precision vectors + links outgrow one machine's RAM
+
+
+class DenseIndex(Protocol):
+    """What kb.search needs from a vector index (a FAISS index satisfies it as is)."""
+
+    ntotal: int
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]: ...
+
+
+@dataclass(frozen=True)
+class DenseParams:
+    """Build and search parameters per kind; the defaults reached recall@10 >= 0.95 at 1 M."""
+
+    hnsw_m: int = 32
+    hnsw_ef_construction: int = 80
+    hnsw_ef_search: int = 128
+    ivf_lists: int = 0  # 0: about 4 * sqrt(n), a power of two
+    ivf_probe: int = 32
+    pq_subquantizers: int = 48  # 384 dims / 48 = 8 dims per 8-bit code: 48 bytes a vector
+    pq_refine: int = 4  # re-rank k * refine PQ candidates with the exact vectors
 
 
 def choose_index_kind(count: int) -> str:
-    """'flat' for small corpora, 'hnsw' for large ones; KB_DENSE_INDEX overrides."""
-    forced = os.environ.get("KB_DENSE_INDEX")
-    if forced:
+    """'flat' up to FLAT_UP_TO passages, 'hnsw' up to HNSW_UP_TO, then 'ivfpq'.
+
+    KB_DENSE_INDEX=flat|hnsw|ivf|ivfpq (or 'auto') overrides the choice.
+    """
+    forced = os.environ.get("KB_DENSE_INDEX", "").strip().lower()
+    if forced and forced != "auto":
+        if forced not in KINDS:
+            raise ValueError(f"KB_DENSE_INDEX={forced!r}: choose auto or one of {', '.join(KINDS)}")
         return forced
-    return "flat" if count <= FLAT_UP_TO else "hnsw"
+    if count <= FLAT_UP_TO:
+        return "flat"
+    return "hnsw" if count <= HNSW_UP_TO else "ivfpq"
 
 
-def build_dense_index(vectors: np.ndarray, kind: str | None = None):
+def ivf_lists_for(count: int, params: DenseParams = DenseParams()) -> int:
+    if params.ivf_lists:
+        return params.ivf_lists
+    target = 4 * math.sqrt(max(count, 1))
+    return int(max(16, min(65536, 2 ** round(math.log2(target)))))
+
+
+def build_dense_index(vectors: np.ndarray, kind: str | None = None, params: DenseParams = DenseParams()):
     """A FAISS index over the rows of `vectors` (already L2-normalised), and its kind."""
     import faiss
 
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     kind = kind or choose_index_kind(len(vectors))
     dimension = vectors.shape[1]
+    metric = faiss.METRIC_INNER_PRODUCT
     if kind == "flat":
         index = faiss.IndexFlatIP(dimension)
     elif kind == "hnsw":
-        index = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 96
+        index = faiss.IndexHNSWFlat(dimension, params.hnsw_m, metric)
+        index.hnsw.efConstruction = params.hnsw_ef_construction
+    elif kind in ("ivf", "ivfpq"):
+        lists = ivf_lists_for(len(vectors), params)
+        spec = f"IVF{lists},Flat" if kind == "ivf" else f"IVF{lists},PQ{params.pq_subquantizers},RFlat"
+        index = faiss.index_factory(dimension, spec, metric)
+        train = vectors
+        if len(vectors) > 64 * lists:  # faiss needs ~39 points a list; 64 is plenty
+            pick = np.random.default_rng(0).choice(len(vectors), 64 * lists, replace=False)
+            train = vectors[np.sort(pick)]
+        index.train(train)
     else:
-        raise ValueError(f"unknown dense index kind {kind!r} (flat | hnsw)")
+        raise ValueError(f"unknown dense index kind {kind!r} ({' | '.join(KINDS)})")
     index.add(vectors)
+    tune(index, kind, params)
     return index, kind
+
+
+def index_kind(index: Any) -> str:
+    """The kind of a FAISS index read back from disk."""
+    import faiss
+
+    if isinstance(index, faiss.IndexHNSW):
+        return "hnsw"
+    if isinstance(index, faiss.IndexRefine):
+        return "ivfpq"
+    if isinstance(index, faiss.IndexIVF):
+        return "ivf"
+    return "flat"
+
+
+def tune(index: Any, kind: str, params: DenseParams = DenseParams()) -> None:
+    """Set search-time parameters (not all are kept in the index file); env overrides them."""
+    import faiss
+
+    if kind == "hnsw":
+        index.hnsw.efSearch = int(os.environ.get("KB_HNSW_EF_SEARCH", params.hnsw_ef_search))
+    elif kind in ("ivf", "ivfpq"):
+        probe = int(os.environ.get("KB_IVF_PROBE", params.ivf_probe))
+        faiss.extract_index_ivf(index).nprobe = probe
+        if kind == "ivfpq":
+            faiss.downcast_index(index).k_factor = float(params.pq_refine)
+
+
+def vector_backend() -> str:
+    backend = os.environ.get("KB_VECTOR_BACKEND", "").strip().lower() or "faiss"
+    if backend not in VECTOR_BACKENDS:
+        raise ValueError(f"KB_VECTOR_BACKEND={backend!r}: choose one of {', '.join(VECTOR_BACKENDS)}")
+    return backend
+
+
+def open_dense(build_dir: Path, vectors: np.ndarray, backend: str | None = None) -> DenseIndex:
+    """The dense index of a build, from the configured backend (KB_VECTOR_BACKEND)."""
+    backend = backend or vector_backend()
+    if backend == "qdrant":
+        return QdrantDense.for_build(build_dir, vectors)
+    import faiss
+
+    index = faiss.read_index(str(build_dir / "dense.faiss"))
+    tune(index, index_kind(index))
+    return index
+
+
+class QdrantDense:
+    """A Qdrant collection with the FAISS search signature; point id = passage position.
+
+    Where it lives (docs/scale.md): KB_QDRANT_URL (+ KB_QDRANT_API_KEY) for a server or cluster,
+    KB_QDRANT_PATH for an embedded on-disk store, else an embedded in-memory store filled from
+    the build's vectors.npy. The collection is named after the build, so a new build is a new
+    collection and `kb rollback` still finds the old one.
+    """
+
+    UPLOAD_BATCH = 1024
+
+    def __init__(self, client: Any, collection: str, count: int) -> None:
+        self.client = client
+        self.collection = collection
+        self.ntotal = count
+
+    @classmethod
+    def for_build(cls, build_dir: Path, vectors: np.ndarray) -> QdrantDense:
+        from qdrant_client import QdrantClient
+
+        url = os.environ.get("KB_QDRANT_URL")
+        path = os.environ.get("KB_QDRANT_PATH")
+        if url:
+            client = QdrantClient(url=url, api_key=os.environ.get("KB_QDRANT_API_KEY"), prefer_grpc=True)
+        elif path:
+            client = QdrantClient(path=path)
+        else:
+            client = QdrantClient(location=":memory:")
+        return cls.from_vectors(client, f"kb-{build_dir.name}", vectors)
+
+    @classmethod
+    def from_vectors(cls, client: Any, collection: str, vectors: np.ndarray) -> QdrantDense:
+        """Open the collection, creating and filling it first unless it already holds these rows."""
+        from qdrant_client import models
+
+        vectors = np.asarray(vectors, dtype=np.float32)
+        exists = client.collection_exists(collection)
+        if exists and client.count(collection, exact=True).count == len(vectors):
+            return cls(client, collection, len(vectors))
+        if exists:
+            client.delete_collection(collection)
+        client.create_collection(
+            collection,
+            vectors_config=models.VectorParams(size=int(vectors.shape[1]), distance=models.Distance.DOT),
+        )
+        for start in range(0, len(vectors), cls.UPLOAD_BATCH):
+            chunk = vectors[start : start + cls.UPLOAD_BATCH]
+            client.upsert(
+                collection,
+                points=models.Batch(ids=list(range(start, start + len(chunk))), vectors=chunk.tolist()),
+                wait=True,
+            )
+        return cls(client, collection, len(vectors))
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
+        scores = np.full((len(queries), k), -np.inf, dtype=np.float32)
+        ids = np.full((len(queries), k), -1, dtype=np.int64)
+        for row, query in enumerate(queries):
+            points = self.client.query_points(
+                self.collection, query=query.tolist(), limit=k, with_payload=False
+            ).points
+            for col, point in enumerate(points[:k]):
+                scores[row, col] = point.score
+                ids[row, col] = int(point.id)
+        return scores, ids

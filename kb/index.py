@@ -124,7 +124,8 @@ def read_passage_records(build_dir: Path) -> list[dict[str, Any]]:
 def load_index(index_dir: Path, build_dir: Path | None = None) -> LoadedIndex:
     """Load the serving build (or a named one): FAISS, BM25, passages, documents, vectors."""
     import bm25s
-    import faiss
+
+    from kb.dense import open_dense
 
     build = build_dir or current_build(index_dir)
     manifest = read_manifest(build)
@@ -134,6 +135,6 @@ def load_index(index_dir: Path, build_dir: Path | None = None) -> LoadedIndex:
     }
     passages = [passage_from_json(r) for r in read_passage_records(build)]
     vectors = np.load(build / "vectors.npy", mmap_mode="r")
-    dense = faiss.read_index(str(build / "dense.faiss"))
+    dense = open_dense(build, vectors)  # FAISS file, or the configured backend (kb.dense)
     sparse = bm25s.BM25.load(str(build / "sparse"), load_corpus=False, mmap=False)
     return LoadedIndex(build, manifest, documents, passages, vectors, dense, sparse)

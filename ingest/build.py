@@ -238,6 +238,7 @@ def _replace_file(path: Path, text: str) -> None:
 
 def _build_locked(settings: Settings, report: BuildReport, started: float) -> BuildReport:
     index_dir = settings.index_dir
+    _prune(index_dir)  # under the lock any .partial is a killed build's leftover (same id possible)
     previous_vectors, previous_docs, prev_build = _previous_state(index_dir)
     if prev_build is not None:
         record_build(index_dir, prev_build)  # in case the build that made it was killed before

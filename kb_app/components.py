@@ -1,0 +1,175 @@
+"""Pieces several pages draw: the emergency line, a level card, a cited passage card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from kb.context import PassageContext
+from kb.model import AREA_NAMES, Document, Hit
+from kb_app.navigation import go, link
+from kb_app.render import display_markdown, html_text, md_escape, tel_href
+from kb_app.resources import emergency_contacts, level_description
+
+EMERGENCY_CSS = """
+<style>
+.kb-emergency {background:#7a0010; color:#fff; padding:0.6rem 0.9rem; border-radius:0.4rem;
+  margin-bottom:0.8rem; line-height:1.5; font-size:1rem;}
+.kb-emergency a {color:#fff; text-decoration:underline; font-weight:700;}
+.kb-emergency a:focus {outline:3px solid #ffd54f; outline-offset:2px;}
+.kb-emergency ul {margin:0.2rem 0 0 1.1rem; padding:0;}
+.kb-emergency li {margin:0;}
+.kb-emergency details {margin-top:0.3rem; font-size:0.85rem;}
+.kb-emergency summary {cursor:pointer; text-decoration:underline;}
+</style>
+"""
+
+
+def _phone(detail: str) -> str:
+    href = tel_href(detail)
+    text = html_text(detail)
+    return f'<a href="{html_text(href)}">{text}</a>' if href else text
+
+
+def emergency_line(area: str) -> None:
+    """Always at the top of every page: 999, then the area's own numbers with their sources."""
+    framework, contacts = emergency_contacts(area)
+    local = [c for c in contacts if c["detail"].strip() != "999"]
+    items = "".join(
+        f"<li>{html_text(c['service'])}: {_phone(c['detail'])}"
+        + (f" <em>({html_text(c['note'])})</em>" if c.get("note") and "check" in c["note"] else "")
+        + "</li>"
+        for c in local
+    )
+    sources = "".join(
+        f"<li>{html_text(c['service'])}: {html_text(c['citation'])}</li>"
+        for c in contacts
+        if c.get("citation")
+    )
+    where = html_text(AREA_NAMES.get(area, area))
+    body = (
+        f'<div class="kb-emergency" role="region" aria-label="Emergency contacts">'
+        f'<strong>If a child is in immediate danger, call <a href="tel:999">999</a>.</strong> '
+        f"{where}:<ul>{items}</ul>"
+        + (
+            f"<details><summary>Where these numbers come from</summary>"
+            f"{html_text(framework)}<ul>{sources}</ul></details>"
+            if sources
+            else ""
+        )
+        + "</div>"
+    )
+    st.markdown(EMERGENCY_CSS + body, unsafe_allow_html=True)
+
+
+def status_badge(doc: Document) -> None:
+    if doc.superseded:
+        replaced = f" by {doc.superseded_by}" if doc.superseded_by else ""
+        st.badge(f"Superseded{replaced}", icon=":material/warning:", color="red")
+    else:
+        st.badge("Current", color="green")
+
+
+def _cited_list(items: list[dict[str, Any]], key: str = "text") -> None:
+    for item in items:
+        st.markdown(f"- {md_escape(item.get(key, ''))}")
+        if item.get("citation"):
+            st.caption(f"Source: {item['citation']}")
+
+
+def level_card(threshold: dict[str, Any] | None, heading: str = "Suggested level of need") -> None:
+    """The framework's level for a question or case: its own words, what to do, who to call,
+    and always the professional-judgement caveat."""
+    if not threshold:
+        return
+    with st.container(border=True):
+        st.subheader(heading)
+        if threshold.get("immediate_danger"):
+            st.error("Immediate danger described: call 999 now, then follow the procedure.")
+        level = threshold.get("level")
+        if level is None:
+            st.markdown("No level of need is suggested for this question.")
+        else:
+            st.markdown(f"**Level {level}: {md_escape(threshold.get('label', ''))}**")
+        if threshold.get("superseded"):
+            st.badge("Framework superseded", icon=":material/warning:", color="red")
+        framework_title, description = level_description(threshold.get("framework", ""), level)
+        if framework_title:
+            st.caption(f"Framework: {framework_title}")
+        if description:
+            st.markdown(f"> {md_escape(description['text'])}")
+            st.caption(f"Source: {description['citation']}")
+        evidence = threshold.get("why") or threshold.get("evidence") or []
+        indicators = [e for e in evidence if not str(e.get("text", "")).startswith("top passage")]
+        from_passages = [e for e in evidence if e not in indicators]
+        if indicators:
+            st.markdown("**Indicators in the framework's words**")
+            for item in indicators:
+                st.markdown(f"- {md_escape(item['text'])}")
+                where = f"Source: {item['citation']}" if item.get("citation") else ""
+                if item.get("matched"):
+                    where += f" · matched: “{item['matched']}”"
+                if where:
+                    st.caption(where)
+        if from_passages:
+            ids = ", ".join(str(e.get("citation", "")) for e in from_passages)
+            st.caption(f"Suggested by the levels of the passages that answer the question: {ids}")
+        if threshold.get("response"):
+            st.markdown("**What to do at this level**")
+            _cited_list(threshold["response"])
+        if threshold.get("contacts"):
+            st.markdown("**Who to contact**")
+            for c in threshold["contacts"]:
+                st.markdown(f"- {md_escape(c['service'])}: **{md_escape(c['detail'])}**")
+                if c.get("citation"):
+                    st.caption(f"Source: {c['citation']}")
+        st.warning(threshold.get("caveat", ""), icon=":material/gavel:")
+
+
+def passage_context_view(ctx: PassageContext, terms: list[str]) -> None:
+    """The whole section around a passage, with where it sits in the document."""
+    st.caption(f"{ctx.citation} · {ctx.source} lines {ctx.section_start}–{ctx.section_end}")
+    st.markdown(display_markdown(ctx.section_text(), terms, heading_offset=3))
+    neighbours = [
+        f"previous: `{ctx.previous_id}`" if ctx.previous_id else "",
+        f"next: `{ctx.next_id}`" if ctx.next_id else "",
+    ]
+    shown = " · ".join(n for n in neighbours if n)
+    if shown:
+        st.caption(f"Neighbouring passages — {shown}")
+
+
+def hit_card(hit: Hit, terms: list[str], ctx: PassageContext | None) -> None:
+    """One cited passage, verbatim, with its status, date and ways to read around it."""
+    p, doc = hit.passage, hit.document
+    with st.container(border=True):
+        title = doc.title if len(p.heading_path) < 2 else f"{doc.title} — {p.heading_path[-1]}"
+        st.markdown(f"### {hit.rank}. {md_escape(title)}")
+        if len(p.heading_path) > 2:
+            st.caption(md_escape(" › ".join(p.heading_path)))
+        status_badge(doc)
+        facts = [AREA_NAMES.get(doc.area, doc.area), doc.type]
+        if doc.date:
+            facts.append(f"dated {doc.date}")
+        st.caption(" · ".join(md_escape(f) for f in facts))
+        st.markdown(display_markdown(p.text, terms, heading_offset=None, drop_leading_headings=True))
+        st.markdown(f"**Cite as:** {md_escape(hit.citation)}")
+        st.caption(
+            md_escape(
+                f"{doc.source} lines {p.line_start}–{p.line_end} · source {p.origin.file} "
+                f"lines {p.origin.line_start}–{p.origin.line_end}"
+            )
+        )
+        if ctx is not None:
+            with st.expander("Open in context (the whole section)"):
+                passage_context_view(ctx, terms)
+        left, right = st.columns(2)
+        left.button(
+            f"Read the chapter: {doc.title}",
+            key=f"browse-{hit.rank}-{p.id}",
+            on_click=go,
+            args=("browse",),
+            kwargs={"doc": doc.id, "passage": p.id},
+        )
+        right.markdown(f"[Link to this passage]({link('browse', passage=p.id)})")

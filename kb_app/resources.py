@@ -1,0 +1,76 @@
+"""What the app loads once per process: the searcher (index + model) and the frameworks.
+
+`kb.search.get_searcher` already keeps one searcher per serving build; `st.cache_resource`
+here is keyed by the build id read from `index/current`, so a rebuild switched in by
+`kb ingest` is picked up on the next question without restarting the app.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from kb.config import Settings
+from kb.index import read_pointer
+from kb.model import AREAS
+from kb.search import Searcher, get_searcher
+
+DEFAULT_AREA = AREAS[0]
+
+
+class IndexMissing(RuntimeError):
+    """No built index at the configured location: the app says how to build one."""
+
+
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+def serving_build(config: Settings) -> str:
+    build = read_pointer(config.index_dir)
+    if build is None:
+        raise IndexMissing(f"No search index at {config.index_dir}. Build it with `make app` or `kb ingest`.")
+    return build.name
+
+
+@st.cache_resource(max_entries=2, show_spinner="Loading the procedures and the language model…")
+def _searcher_for(index_dir: str, build: str) -> Searcher:
+    return get_searcher(Settings.from_env())
+
+
+def searcher() -> Searcher:
+    """The searcher for the build serving now (loaded once per build per process)."""
+    config = settings()
+    return _searcher_for(str(config.index_dir), serving_build(config))
+
+
+def emergency_contacts(area: str) -> tuple[str, list[dict[str, Any]]]:
+    """(framework title, contacts) for the area's emergency route, from kb.thresholds.
+
+    Falls back to the national 999 alone when the frameworks are not available (e.g. a corpus
+    without `frameworks/`), so the emergency line never disappears."""
+    try:
+        from kb.thresholds import framework_for_area
+
+        framework = framework_for_area(area)
+    except Exception:  # frameworks missing or malformed: keep the line, say less
+        return "", [{"service": "Police (emergency)", "detail": "999", "citation": "", "note": ""}]
+    contacts = [c.to_json() for c in framework.emergency]
+    if not any(c["detail"].strip() == "999" for c in contacts):
+        contacts.insert(0, {"service": "Police (emergency)", "detail": "999", "citation": ""})
+    return framework.title, contacts
+
+
+def level_description(framework_id: str, level: int | None) -> tuple[str, dict[str, str] | None]:
+    """(framework title, the level's own description with its citation) from kb.thresholds."""
+    try:
+        from kb.thresholds import load_frameworks
+
+        framework = load_frameworks()[framework_id]
+    except Exception:
+        return "", None
+    if level is None:
+        return framework.title, None
+    lv = framework.level(level)
+    return framework.title, {"text": lv.description, "citation": lv.description_citation.text}

@@ -15,7 +15,7 @@ MANUAL_TXT = """Testshire Manual
 
 Neglect
 1. Introduction
-Neglect is the persistent failure to meet a child's basic physical and psychological needs, likely to result in the serious impairment of the child's health or development.
+Neglect is the persistent failure to meet a child's basic physical and psychological needs.
 2. Recognition
 Practitioners should look for poor hygiene, hunger, missed health appointments and a home that is unsafe.
 Self harm

@@ -35,6 +35,8 @@ def _optional(slug: str) -> Page | None:
     if importlib.util.find_spec(name) is None:
         return None
     module = importlib.import_module(name)
+    if not getattr(module, "available", lambda: True)():  # e.g. maintain: only with a password set
+        return None
     return _page(module, slug) if callable(getattr(module, "render", None)) else None
 
 

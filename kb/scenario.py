@@ -62,14 +62,26 @@ class Rule:
     scope_text: bool = False
     max_age: int | None = None
     min_age: int | None = None
+    requires_other_need: bool = False  # counts only beside another need (e.g. 'a TAF meets')
 
 
 @dataclass(frozen=True)
 class RuleSet:
+    """The concern rules and the weighing settings of concerns.yaml (see its header)."""
+
     concerns: tuple[Rule, ...]
     immediate: tuple[Rule, ...]
-    multiple_needs_at: int
+    multiple_needs_at: float
     not_counted_as_needs: frozenset[str] = frozenset()
+    weak_needs: frozenset[str] = frozenset()
+    domain_of: tuple[tuple[str, str], ...] = ()  # (concern id, domain)
+    resolved: tuple[re.Pattern[str], ...] = ()
+
+    def domain(self, concern_id: str) -> str:
+        return dict(self.domain_of).get(concern_id, concern_id)
+
+    def weight(self, concern_id: str) -> float:
+        return 0.5 if concern_id in self.weak_needs else 1.0
 
 
 @dataclass(frozen=True)
@@ -140,6 +152,7 @@ def _rule(item: dict, level: int | None = None) -> Rule:
         scope_text=item.get("scope") == "text",
         max_age=item.get("max_age"),
         min_age=item.get("min_age"),
+        requires_other_need=bool(item.get("requires_other_need")),
     )
 
 
@@ -153,8 +166,13 @@ def _load_rules_cached(directory: Path) -> RuleSet:
         return RuleSet(
             concerns=tuple(_rule(c) for c in data.get("concerns") or ()),
             immediate=tuple(_rule(c, level=4) for c in data.get("immediate") or ()),
-            multiple_needs_at=int(data.get("multiple_needs_at", 4)),
+            multiple_needs_at=float(data.get("multiple_needs_at", 3)),
             not_counted_as_needs=frozenset(data.get("not_counted_as_needs") or ()),
+            weak_needs=frozenset(data.get("weak_needs") or ()),
+            domain_of=tuple(
+                (cid, str(domain)) for domain, ids in (data.get("domains") or {}).items() for cid in ids
+            ),
+            resolved=_compile(data.get("resolved")),
         )
     except (KeyError, re.error, TypeError, ValueError) as exc:
         raise FrameworkError(f"{path}: invalid rule ({exc})") from exc
@@ -349,35 +367,73 @@ def _contacts(framework: Framework, level: int | None, immediate: bool) -> list[
     return out
 
 
-def _decide(matches: list[Match], rules: RuleSet) -> tuple[int | None, list[Match], str, list[str]]:
-    """(level, the matches that fix it, confidence, reasons) from the rule matches alone."""
+def _decide(
+    matches: list[Match], rules: RuleSet, text: str, sentences: list[str], age: int | None
+) -> tuple[int | None, list[Match], str, list[str]]:
+    """(level, the matches that fix it, confidence, reasons): the evidence weighed per level.
+
+    Any level-4 concern -> 4 (safety bias). A level-3 concern -> 3; so does co-ordinated
+    multi-agency support beside another need, or level-2 needs adding up to
+    `multiple_needs_at` across two or more domains. A real level-2 need -> 2. Passing
+    worries (`weak_needs`) alone -> 1 unless several stand together, unresolved and not
+    outweighed by protective signals. Only universal signals -> 1."""
     by_level: dict[int, list[Match]] = {}
     for m in matches:
         by_level.setdefault(m.rule.level, []).append(m)
     if by_level.get(4):
         ms = by_level[4]
         return 4, ms, "high", [f"level-4 concern: {m.rule.label}" for m in ms]
-    if by_level.get(3):
-        ms = by_level[3]
-        return 3, ms, "high" if len(ms) > 1 else "medium", [f"level-3 concern: {m.rule.label}" for m in ms]
-    level2 = by_level.get(2, [])
-    needs = [m for m in level2 if m.rule.id not in rules.not_counted_as_needs]
-    if len(needs) >= rules.multiple_needs_at:
+    needs2 = [m for m in by_level.get(2, []) if m.rule.id not in rules.not_counted_as_needs]
+    level3 = [m for m in by_level.get(3, []) if not m.rule.requires_other_need]
+    coordination = [m for m in by_level.get(3, []) if m.rule.requires_other_need]
+    if level3:
+        ms = level3 + coordination
+        confidence = "high" if len(ms) > 1 else "medium"
+        return 3, ms, confidence, [f"level-3 concern: {m.rule.label}" for m in ms]
+    if coordination and needs2:
         return (
             3,
-            level2,
+            coordination + needs2,
             "medium",
-            [f"{len(level2)} distinct additional needs together: " + ", ".join(m.rule.label for m in level2)],
+            [f"level-3: {coordination[0].rule.label}, beside " + ", ".join(m.rule.label for m in needs2)],
         )
-    if level2:
+    weight = sum(rules.weight(m.rule.id) for m in needs2)
+    domains = {rules.domain(m.rule.id) for m in needs2}
+    if weight >= rules.multiple_needs_at and len(domains) >= 2:
+        multiple = [r for r in rules.concerns if r.id == "multiple-needs"]
+        lead = [Match(multiple[0], needs2[0].sentence, needs2[0].sentence_index)] if multiple else []
         return (
-            2,
-            level2,
-            "high" if len(level2) > 1 else "medium",
-            [f"level-2 need: {m.rule.label}" for m in level2],
+            3,
+            lead + needs2,
+            "medium",
+            [
+                f"{len(needs2)} additional needs together across {len(domains)} domains "
+                f"(weight {weight:g} >= {rules.multiple_needs_at:g}): "
+                + ", ".join(m.rule.label for m in needs2)
+            ],
         )
-    if by_level.get(1):
-        return 1, by_level[1], "medium", ["only universal-level indicators (needs being met)"]
+    strong = [m for m in needs2 if m.rule.id not in rules.weak_needs]
+    if strong:
+        confidence = "high" if len(needs2) > 1 else "medium"
+        return 2, needs2, confidence, [f"level-2 need: {m.rule.label}" for m in needs2]
+    universal = by_level.get(1, [])
+    if needs2:
+        wellbeing = universal[0].rule if universal else None
+        protective = sum(1 for s in sentences if wellbeing and _fires(wellbeing, s, text, age))
+        resolved = any(p.search(text) for p in rules.resolved)
+        if len(needs2) >= 2 and not resolved and protective < len(needs2):
+            return 2, needs2, "low", [
+                "several passing needs together, unresolved: " + ", ".join(m.rule.label for m in needs2)
+            ]
+        why = "resolved" if resolved else f"outweighed by {protective} protective signal(s)"
+        if len(needs2) < 2 and not resolved and not protective:
+            why = "a single passing worry"
+        return 1, universal or [], "low", [
+            f"only minor needs ({', '.join(m.rule.label for m in needs2)}), {why}: "
+            "universal services meet them"
+        ]
+    if universal:
+        return 1, universal, "medium", ["only universal-level indicators (needs being met)"]
     return None, [], "low", []
 
 
@@ -405,7 +461,7 @@ def assess_scenario(
     sentences = split_sentences(text) or [text.strip()]
     matches = match_rules(sentences, rules.concerns, text)
     immediate = match_rules(sentences, rules.immediate, text)
-    level, fixing, confidence, reasons = _decide(matches, rules)
+    level, fixing, confidence, reasons = _decide(matches, rules, text, sentences, child_age(text))
 
     sims = _similarities(sentences, framework, corpus_dir) if use_embeddings else None
     if level is None and sims is not None and sims.size:
@@ -430,6 +486,16 @@ def assess_scenario(
     else:
         topics = _topic_evidence(corpus_dir)
         evidence = [e for m in fixing if (e := _evidence_for(m, framework, sims, topics))]
+        if level is not None and not evidence:
+            described = framework.level(level)
+            evidence = [
+                {
+                    "text": described.description,
+                    "citation": described.description_citation.text,
+                    "level": level,
+                    "kind": "level description",
+                }
+            ]
     if immediate and level != 4:
         reasons.append("immediate danger described: treated as level 4")
         level, confidence = 4, "medium" if level is None else confidence

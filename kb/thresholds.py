@@ -26,6 +26,7 @@ from kb.levels_data import (
     load_topic_defaults,
     verify_framework,
 )
+from kb.level_eval import format_evaluation as format_scenario_report
 from kb.scenario import (
     CAVEAT,
     DEFAULT_AREA,
@@ -169,6 +170,7 @@ __all__ = [
     "assess_scenario",
     "evaluate_scenarios",
     "format_evaluation",
+    "format_scenario_report",
     "framework_for_area",
     "levels_for_passage",
     "load_frameworks",

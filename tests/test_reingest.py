@@ -254,3 +254,29 @@ def test_queries_during_a_rebuild_succeed_and_the_new_build_is_picked_up(tmp_pat
     fresh = get_searcher(settings)
     assert fresh.index.build_id != old and f"BUILT {fresh.index.build_id}" in output
     assert any("tattoos" in hit.passage.text for hit in fresh.search("gang tattoos", k=3))
+
+
+@pytest.mark.slow
+def test_updating_one_chapter_of_the_real_corpus_takes_at_most_a_fifth_of_a_full_build(
+    real_settings, tmp_path
+):
+    import shutil
+
+    from kb.index import read_manifest
+
+    full = read_manifest(read_pointer(real_settings.index_dir))
+    assert full["counts"]["passages"] > 100 and full.get("previous_build") is None  # a build from scratch
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(real_settings.corpus_dir, corpus, ignore=shutil.ignore_patterns("_sources", "history"))
+    shutil.copytree(real_settings.index_dir, index)
+    chapter = next(corpus.rglob("cp-gangs.md"))
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA sentence added by a one-chapter update.\n")
+    settings = Settings(corpus_dir=corpus, index_dir=index, seeds_dir=real_settings.seeds_dir)
+
+    update = build_index(settings)
+
+    assert (
+        update.embedded <= 2 and update.reused >= full["counts"]["passages"] - 2
+    )  # only the changed passage
+    print(f"full build {full['build_seconds']:.1f} s, one-chapter update {update.seconds:.1f} s")
+    assert update.seconds <= 0.2 * full["build_seconds"]

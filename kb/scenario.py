@@ -422,16 +422,24 @@ def _decide(
         protective = sum(1 for s in sentences if wellbeing and _fires(wellbeing, s, text, age))
         resolved = any(p.search(text) for p in rules.resolved)
         if len(needs2) >= 2 and not resolved and protective < len(needs2):
-            return 2, needs2, "low", [
-                "several passing needs together, unresolved: " + ", ".join(m.rule.label for m in needs2)
-            ]
+            return (
+                2,
+                needs2,
+                "low",
+                ["several passing needs together, unresolved: " + ", ".join(m.rule.label for m in needs2)],
+            )
         why = "resolved" if resolved else f"outweighed by {protective} protective signal(s)"
         if len(needs2) < 2 and not resolved and not protective:
             why = "a single passing worry"
-        return 1, universal or [], "low", [
-            f"only minor needs ({', '.join(m.rule.label for m in needs2)}), {why}: "
-            "universal services meet them"
-        ]
+        return (
+            1,
+            universal or [],
+            "low",
+            [
+                f"only minor needs ({', '.join(m.rule.label for m in needs2)}), {why}: "
+                "universal services meet them"
+            ],
+        )
     if universal:
         return 1, universal, "medium", ["only universal-level indicators (needs being met)"]
     return None, [], "low", []

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.level_eval import evaluate_scenarios, format_evaluation
+from kb.level_eval import format_evaluation as format_scenario_report
 from kb.levels_data import (
     Citation,
     Contact,
@@ -26,7 +27,6 @@ from kb.levels_data import (
     load_topic_defaults,
     verify_framework,
 )
-from kb.level_eval import format_evaluation as format_scenario_report
 from kb.scenario import (
     CAVEAT,
     DEFAULT_AREA,

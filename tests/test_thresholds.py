@@ -301,6 +301,16 @@ def test_synthetic_scenarios_meet_the_targets():
 
 
 @pytest.mark.slow
+def test_boundary_scenarios_meet_the_targets():
+    """41 cases at the 1/2, 2/3 and 3/4 boundaries, written before the weighing was designed."""
+    report = evaluate_scenarios(FIXTURES / "scenarios_boundary.jsonl")
+    assert report["scenarios"] >= 40
+    assert report["level4_under_calls"] == 0, format_evaluation(report)
+    assert report["accuracy"] >= 0.85, format_evaluation(report)
+    assert report["over_calls"] <= 0.10 * report["scenarios"], format_evaluation(report)
+
+
+@pytest.mark.slow
 @pytest.mark.skipif(not DEV_SCENARIOS.is_file(), reason="dev scenarios not available")
 def test_dev_scenarios_meet_the_targets():
     report = evaluate_scenarios(DEV_SCENARIOS)

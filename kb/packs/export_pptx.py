@@ -73,6 +73,7 @@ def _text_box(
 def _verbatim_box(slide, left, top, width, height, text: str):
     """Passage text, one paragraph a line; Markdown heading and list markers become bold / bullets."""
     box = slide.shapes.add_textbox(left, top, width, height)
+    box.name = "passage-text"
     frame = box.text_frame
     frame.word_wrap, frame.auto_size = True, MSO_AUTO_SIZE.NONE
     frame.margin_left = frame.margin_right = Inches(0.05)
@@ -125,6 +126,7 @@ def _title(slide, title: str, subtitle: str = "") -> None:
 
 
 def _footer(slide, text: str, color=MUTED) -> None:
+    """The citation line (or the safety line): 12 pt under a rule, named for read-back tests."""
     _bar(slide, Inches(6.55), Emu(12700), color=MUTED, width=WIDTH - 2 * MARGIN)
     _text_box(
         slide,
@@ -136,7 +138,7 @@ def _footer(slide, text: str, color=MUTED) -> None:
         12,
         color=color,
         anchor=MSO_ANCHOR.TOP,
-    )
+    ).name = "citation"
 
 
 def _title_slide(prs, resolved: ResolvedPack) -> None:

@@ -126,18 +126,21 @@ _CACHE: dict[tuple[str, str], Searcher] = {}
 
 
 def get_searcher(settings: Settings | None = None, with_encoder: bool = True) -> Searcher:
-    """The process-wide searcher for the serving build; reloads when a new build is switched in."""
+    """The process-wide searcher for the serving build; reloads when a new build is switched in.
+
+    `with_encoder=False` skips loading the model (for commands that only read passages); a later
+    call that needs the model adds it to the same searcher."""
     settings = settings or Settings.from_env()
     build = read_pointer(settings.index_dir)
     key = (str(settings.index_dir), build.name if build else "")
     with _LOCK:
         searcher = _CACHE.get(key)
         if searcher is None:
-            index = load_index(settings.index_dir, build)
-            model = index.manifest.get("model", settings.model)
-            searcher = Searcher(index, get_encoder(model) if with_encoder else None)
+            searcher = Searcher(load_index(settings.index_dir, build), None)
             _CACHE.clear()
             _CACHE[key] = searcher
+        if with_encoder and searcher.encoder is None:
+            searcher.encoder = get_encoder(searcher.index.manifest.get("model", settings.model))
         return searcher
 
 

@@ -43,6 +43,7 @@ class DocSpec:
     published: str = ""
     updated: str = ""
     superseded_by: str = ""
+    date_note: str = ""  # when the source dates the whole manual but not the chapter
     overrides: Overrides = field(default_factory=Overrides)
 
 
@@ -104,6 +105,7 @@ def _chapter_specs(manual: dict[str, Any]) -> list[DocSpec]:
                 line_end=next_start - 1 if next_start else None,
                 published=str(chapter.get("published", "")),
                 updated=str(chapter.get("updated", "")),
+                date_note="" if chapter.get("updated") else manual.get("date_note", ""),
                 overrides=_overrides(chapter),
             )
         )

@@ -92,6 +92,8 @@ def front_matter(spec: DocSpec, line_start: int, line_end: int) -> str:
         meta["published"] = _Quoted(spec.published)
     if spec.updated:
         meta["updated"] = _Quoted(spec.updated)
+    if spec.date_note:
+        meta["date_note"] = spec.date_note
     meta["status"] = spec.status
     meta["superseded_by"] = spec.superseded_by
     meta["origin"] = {"file": spec.seed, "line_start": line_start, "line_end": line_end}

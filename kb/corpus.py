@@ -122,6 +122,7 @@ def load_document(path: Path) -> Document:
         updated=_as_text(meta.get("updated")).strip(),
         review_by=_as_text(meta.get("review_by")).strip(),
         superseded_by=_as_text(meta.get("superseded_by")).strip(),
+        date_note=_as_text(meta.get("date_note")).strip(),
         meta=meta,
     )
 

@@ -44,6 +44,7 @@ class Document:
     updated: str = ""
     review_by: str = ""
     superseded_by: str = ""
+    date_note: str = ""  # e.g. "undated chapter; manual pages updated 2018–2020"
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -52,7 +53,8 @@ class Document:
 
     @property
     def date(self) -> str:
-        return self.updated or self.published
+        """The most specific date the source gives, or the note saying why there is none."""
+        return self.updated or self.published or self.date_note
 
     def lines_between(self, start: int, end: int) -> str:
         """Exactly the file's lines start..end (1-based, inclusive), trailing whitespace removed."""

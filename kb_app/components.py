@@ -9,7 +9,7 @@ import streamlit as st
 from kb.context import PassageContext
 from kb.model import AREA_NAMES, Document, Hit
 from kb_app.navigation import go, link
-from kb_app.render import display_markdown, html_text, md_escape, tel_href
+from kb_app.render import date_note, display_markdown, html_text, md_escape, tel_href
 from kb_app.resources import emergency_contacts, level_description
 
 EMERGENCY_CSS = """
@@ -71,20 +71,28 @@ def status_badge(doc: Document) -> None:
         st.badge("Current", color="green")
 
 
-def _cited_list(items: list[dict[str, Any]], key: str = "text") -> None:
+def _source(citation: str, document: str) -> str:
+    """A citation without the document's title when the card already names that document."""
+    short = citation[len(document) + 2 :] if document and citation.startswith(document + ", ") else citation
+    return f"Source: {md_escape(short)}"
+
+
+def _cited_list(items: list[dict[str, Any]], document: str) -> None:
     for item in items:
-        st.markdown(f"- {md_escape(item.get(key, ''))}")
+        st.markdown(f"- {md_escape(item.get('text', ''))}")
         if item.get("citation"):
-            st.caption(f"Source: {item['citation']}")
+            st.caption(_source(item["citation"], document))
 
 
-def level_card(threshold: dict[str, Any] | None, heading: str = "Suggested level of need") -> None:
+def level_card(
+    threshold: dict[str, Any] | None, heading: str = "Suggested level of need", subheading: bool = False
+) -> None:
     """The framework's level for a question or case: its own words, what to do, who to call,
     and always the professional-judgement caveat."""
     if not threshold:
         return
     with st.container(border=True):
-        st.subheader(heading)
+        (st.subheader if subheading else st.header)(heading)
         if threshold.get("immediate_danger"):
             st.error("Immediate danger described: call 999 now, then follow the procedure.")
         level = threshold.get("level")
@@ -92,14 +100,15 @@ def level_card(threshold: dict[str, Any] | None, heading: str = "Suggested level
             st.markdown("No level of need is suggested for this question.")
         else:
             st.markdown(f"**Level {level}: {md_escape(threshold.get('label', ''))}**")
+        st.warning(md_escape(threshold.get("caveat", "")), icon=":material/gavel:")
         if threshold.get("superseded"):
             st.badge("Framework superseded", icon=":material/warning:", color="red")
         framework_title, description = level_description(threshold.get("framework", ""), level)
         if framework_title:
-            st.caption(f"Framework: {framework_title}")
+            st.caption(f"Framework (sources below are in it): {md_escape(framework_title)}")
         if description:
             st.markdown(f"> {md_escape(description['text'])}")
-            st.caption(f"Source: {description['citation']}")
+            st.caption(_source(description["citation"], framework_title))
         evidence = threshold.get("why") or threshold.get("evidence") or []
         indicators = [e for e in evidence if not str(e.get("text", "")).startswith("top passage")]
         from_passages = [e for e in evidence if e not in indicators]
@@ -107,29 +116,28 @@ def level_card(threshold: dict[str, Any] | None, heading: str = "Suggested level
             st.markdown("**Indicators in the framework's words**")
             for item in indicators:
                 st.markdown(f"- {md_escape(item['text'])}")
-                where = f"Source: {item['citation']}" if item.get("citation") else ""
+                where = _source(item["citation"], framework_title) if item.get("citation") else ""
                 if item.get("matched"):
-                    where += f" · matched: “{item['matched']}”"
+                    where += f" · matched: “{md_escape(item['matched'])}”"
                 if where:
                     st.caption(where)
         if from_passages:
-            ids = ", ".join(str(e.get("citation", "")) for e in from_passages)
+            ids = md_escape(", ".join(str(e.get("citation", "")) for e in from_passages))
             st.caption(f"Suggested by the levels of the passages that answer the question: {ids}")
         if threshold.get("response"):
             st.markdown("**What to do at this level**")
-            _cited_list(threshold["response"])
+            _cited_list(threshold["response"], framework_title)
         if threshold.get("contacts"):
             st.markdown("**Who to contact**")
             for c in threshold["contacts"]:
                 st.markdown(f"- {md_escape(c['service'])}: **{md_escape(c['detail'])}**")
                 if c.get("citation"):
-                    st.caption(f"Source: {c['citation']}")
-        st.warning(threshold.get("caveat", ""), icon=":material/gavel:")
+                    st.caption(_source(c["citation"], framework_title))
 
 
 def passage_context_view(ctx: PassageContext, terms: list[str]) -> None:
     """The whole section around a passage, with where it sits in the document."""
-    st.caption(f"{ctx.citation} · {ctx.source} lines {ctx.section_start}–{ctx.section_end}")
+    st.caption(md_escape(f"{ctx.citation} · {ctx.source} lines {ctx.section_start}–{ctx.section_end}"))
     st.markdown(display_markdown(ctx.section_text(), terms, heading_offset=3))
     neighbours = [
         f"previous: `{ctx.previous_id}`" if ctx.previous_id else "",
@@ -151,7 +159,7 @@ def hit_card(hit: Hit, terms: list[str], ctx: PassageContext | None) -> None:
         status_badge(doc)
         facts = [AREA_NAMES.get(doc.area, doc.area), doc.type]
         if doc.date:
-            facts.append(f"dated {doc.date}")
+            facts.append(date_note(doc.date))
         st.caption(" · ".join(md_escape(f) for f in facts))
         st.markdown(display_markdown(p.text, terms, heading_offset=None, drop_leading_headings=True))
         st.markdown(f"**Cite as:** {md_escape(hit.citation)}")
@@ -173,3 +181,15 @@ def hit_card(hit: Hit, terms: list[str], ctx: PassageContext | None) -> None:
             kwargs={"doc": doc.id, "passage": p.id},
         )
         right.markdown(f"[Link to this passage]({link('browse', passage=p.id)})")
+        add_to_pack = _pack_hook()
+        if add_to_pack is not None:
+            add_to_pack(p.id, key=f"pack-{hit.rank}-{p.id}")
+
+
+def _pack_hook():
+    """The session-pack page's "Add to pack" button, when that page is installed (issue 7)."""
+    try:
+        from kb_app.pages.packs import add_to_pack_button
+    except ImportError:
+        return None
+    return add_to_pack_button

@@ -61,11 +61,9 @@ def _highlight_segment(segment: str, pattern: re.Pattern[str] | None) -> str:
 def highlight(text: str, terms: list[str]) -> str:
     """Wrap whole-word (and word-start) matches of `terms` in a visible highlight, leaving
     links, URLs and code untouched."""
-    pattern = (
-        re.compile(r"(?<![\w\\])(?:" + "|".join(re.escape(t) for t in terms) + r")\w*", re.IGNORECASE)
-        if terms
-        else None
-    )
+    word = r"(?<![\w\\])(?:" + "|".join(re.escape(t) for t in terms) + r")\w*"
+    # Neighbouring matched words are one highlight ("female genital mutilation").
+    pattern = re.compile(rf"{word}(?:[ \t]+{word})*", re.IGNORECASE) if terms else None
     parts = _PROTECTED.split(text)
     return "".join(part if i % 2 else _highlight_segment(part, pattern) for i, part in enumerate(parts))
 
@@ -116,3 +114,8 @@ def tel_href(detail: str) -> str | None:
         return None
     digits = re.sub(r"\D", "", match.group(0))
     return f"tel:{digits}" if len(digits) >= 3 else None
+
+
+def date_note(date: str) -> str:
+    """A document's date as shown: 'dated 2019-05' for a date, the front matter's words otherwise."""
+    return f"dated {date}" if date[:1].isdigit() else date

@@ -47,7 +47,7 @@ def _question_form(ctx: PageContext) -> None:
             max_chars=500,
         )
         left, middle, right = st.columns(3)
-        left.checkbox(f"Also search outside {ctx.area_name}", key="all_areas")
+        left.checkbox("Include other areas", key="all_areas")
         middle.checkbox("Hide superseded documents", key="current_only")
         right.selectbox(
             "Document type",
@@ -70,7 +70,7 @@ def _related(result: Answer) -> None:
             chapters.setdefault(hit.document.id, hit.document.title)
     if not terms and not chapters:
         return
-    st.subheader("Related topics")
+    st.header("Related topics")
     with st.container(horizontal=True):
         for term in terms:
             st.button(

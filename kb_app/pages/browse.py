@@ -13,7 +13,7 @@ from kb.index import LoadedIndex
 from kb.model import AREA_NAMES, AREAS, Document, Passage
 from kb_app.components import passage_context_view, status_badge
 from kb_app.navigation import PageContext, go, link
-from kb_app.render import display_markdown, md_escape
+from kb_app.render import date_note, display_markdown, md_escape
 from kb_app.resources import searcher
 
 TITLE = "Browse"
@@ -27,10 +27,20 @@ def _documents_by_area(index: LoadedIndex) -> dict[str, list[Document]]:
     return {a: sorted(by_area[a], key=lambda d: (d.collection, d.title.lower())) for a in order}
 
 
+TOC_CSS = """<style>
+.st-key-kb-toc button {justify-content:flex-start; text-align:left; min-height:0;
+  padding:0.15rem 0.25rem; line-height:1.35;}
+.st-key-kb-toc button p {text-align:left;}
+.st-key-kb-toc [data-testid="stVerticalBlock"] {gap:0.1rem;}
+</style>"""
+
+
 def _contents(index: LoadedIndex, current: str | None, area: str) -> None:
     st.header("Contents")
+    st.markdown(TOC_CSS, unsafe_allow_html=True)
+    toc = st.container(key="kb-toc")
     for area_id, docs in _documents_by_area(index).items():
-        with st.expander(AREA_NAMES.get(area_id, area_id), expanded=area_id == area):
+        with toc, st.expander(AREA_NAMES.get(area_id, area_id), expanded=area_id == area):
             collection = None
             for doc in docs:
                 if doc.collection != collection:
@@ -56,25 +66,41 @@ def _sections(passages: list[Passage]) -> list[tuple[str, str, int]]:
     """(slug, title, depth) of each section in order, for the 'on this page' list."""
     seen: dict[str, tuple[str, str, int]] = {}
     for p in passages:
-        if p.section_slug not in seen and len(p.heading_path) > 1:
+        if p.section_slug not in seen and len(p.heading_path) == 2:
             seen[p.section_slug] = (p.section_slug, p.heading_path[-1], len(p.heading_path) - 1)
     return list(seen.values())
 
 
-def _passage_body(p: Passage) -> tuple[str | None, str]:
-    """(heading line's title or None, the rest) so the heading can carry a stable anchor."""
-    first, _, rest = p.text.partition("\n")
-    if p.ordinal == 1 and first.startswith("#"):
-        return first.lstrip("#").strip(), rest
-    return None, p.text
+def _leading_headings(p: Passage) -> tuple[list[tuple[int, str]], str]:
+    """((level, title) of the heading lines a passage starts with, the rest of its text).
+
+    A section's first passage starts with its heading, and with any parent heading that has
+    no text of its own; each is drawn as a real heading, the section's own with its anchor."""
+    lines = p.text.split("\n")
+    headings: list[tuple[int, str]] = []
+    while lines and (lines[0].startswith("#") or not lines[0].strip()):
+        line = lines.pop(0)
+        if line.strip():
+            hashes = len(line) - len(line.lstrip("#"))
+            headings.append((hashes, line.lstrip("#").strip()))
+    return headings, "\n".join(lines)
+
+
+def _draw_heading(level: int, title: str, anchor: str | None) -> None:
+    if level <= 1:
+        return  # the chapter title, already the page's h2
+    if level == 2:
+        st.subheader(md_escape(title), anchor=anchor or None)
+    else:
+        st.markdown(f"{'#' * min(6, level + 2)} {md_escape(title)}")
 
 
 def _chapter(index: LoadedIndex, doc: Document, target: str | None) -> None:
-    st.header(doc.title, anchor=doc.id)
+    st.header(md_escape(doc.title), anchor=doc.id)
     status_badge(doc)
     facts = [document_label(doc), AREA_NAMES.get(doc.area, doc.area), doc.type]
     if doc.date:
-        facts.append(f"dated {doc.date}")
+        facts.append(date_note(doc.date))
     st.caption(" · ".join(md_escape(f) for f in facts))
     st.caption(md_escape(f"Source file: {doc.source} (from {doc.origin.file})"))
     passages = _passages_of(index, doc.id)
@@ -87,13 +113,9 @@ def _chapter(index: LoadedIndex, doc: Document, target: str | None) -> None:
             )
         )
     for p in passages:
-        heading, body = _passage_body(p)
-        if heading is not None and len(p.heading_path) > 1:
-            depth = len(p.heading_path) - 1
-            if depth == 1:
-                st.subheader(heading, anchor=p.section_slug)
-            else:
-                st.markdown(f"{'#' * min(6, depth + 3)} {md_escape(heading)}")
+        headings, body = _leading_headings(p)
+        for i, (level, title) in enumerate(headings):
+            _draw_heading(level, title, p.section_slug if i == len(headings) - 1 else None)
         if p.id == target:
             with st.container(border=True):
                 st.caption("The linked passage")
@@ -140,4 +162,4 @@ def render(ctx: PageContext) -> None:
             st.markdown("Pick a chapter or document from the contents to read it in full.")
         else:
             _chapter(index, doc, passage_id)
-            st.caption(f"Cite the chapter as: {cite(doc)}")
+            st.caption(md_escape(f"Cite the chapter as: {cite(doc)}"))

@@ -37,7 +37,7 @@ def _level_column(framework, number: int, terms: list[str]) -> None:
         AREA_NAMES.get(framework.area, framework.area) + (" · superseded" if framework.superseded else "")
     )
     st.markdown(f"> {md_escape(level.description)}")
-    st.caption(f"Source: {level.description_citation.text}")
+    st.caption(md_escape(f"Source: {level.description_citation.text}"))
     shown = [i for i in level.indicators if _matches(i.text, terms)]
     if shown:
         st.markdown("\n".join(f"- {md_escape(i.text)}" for i in shown))
@@ -50,7 +50,7 @@ def _level_column(framework, number: int, terms: list[str]) -> None:
         with st.expander("What to do at this level"):
             for r in level.response:
                 st.markdown(f"- {md_escape(r.text)}")
-                st.caption(f"Source: {r.citation.text}")
+                st.caption(md_escape(f"Source: {r.citation.text}"))
 
 
 def _continuum(terms: list[str], include_superseded: bool) -> None:
@@ -92,11 +92,11 @@ def _check_a_case(ctx: PageContext) -> None:
     try:
         assessment = assess_scenario(text, area=ctx.area).to_json()
     except ValueError as error:
-        st.warning(str(error))
+        st.warning(md_escape(str(error)))
         return
-    level_card(assessment, heading="Suggested level for this case")
+    level_card(assessment, heading="Suggested level for this case", subheading=True)
     if assessment.get("reasons"):
-        st.caption("Reasoning: " + "; ".join(assessment["reasons"]))
+        st.caption(md_escape("Reasoning: " + "; ".join(assessment["reasons"])))
 
 
 def render(ctx: PageContext) -> None:

@@ -1,0 +1,250 @@
+"""End to end in a real browser: Debian's chromium driven by Playwright against `streamlit run`.
+
+The app runs as a subprocess on a free port against the real corpus index (built once per
+session by conftest's `real_settings`). Screenshots of each page go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kb.config import PROJECT_ROOT, Settings
+from tests.app_helpers import APP, app_env
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+READY_WITHIN = 90.0  # seconds for `streamlit run` to answer its health check
+STREAMLIT = Path(sys.executable).parent / "streamlit"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="/usr/bin/chromium is absent: run `bash scripts/install-system-deps.sh` (make test does)",
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen, within: float) -> None:
+    """Poll the health endpoint (bounded) until the server answers, or fail with its output."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}: {process.stdout.read()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.25)
+    raise TimeoutError(f"streamlit did not become healthy at {url} within {within} s")
+
+
+@pytest.fixture(scope="module")
+def server(real_settings: Settings) -> Iterator[str]:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [
+        str(STREAMLIT),
+        "run",
+        str(APP),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    process = subprocess.Popen(
+        command,
+        cwd=PROJECT_ROOT,
+        env=app_env(real_settings),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_until_healthy(url, process, READY_WITHIN)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
+
+
+def _shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    # Streamlit scrolls inside its main block, so a full-page shot needs a viewport that tall.
+    size = page.viewport_size
+    height = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebarContent]')]"
+        ".map(e => e.scrollHeight), window.innerHeight)"
+    )
+    page.set_viewport_size({"width": size["width"], "height": min(int(height), 12_000)})
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
+    return path
+
+
+def _ask(page, question: str, expected_first: str) -> float:
+    """Type a question, press Enter (keyboard only); seconds until its first card is drawn."""
+    box = page.get_by_label("What do I do if…")
+    box.fill(question)
+    started = time.perf_counter()
+    box.press("Enter")
+    page.wait_for_function(
+        r"""expected => {
+            const cards = [...document.querySelectorAll('h3')].filter(h => /^\d+\. /.test(h.textContent));
+            return cards.length > 0 && cards[0].textContent.startsWith(expected);
+        }""",
+        arg=f"1. {expected_first}",
+    )
+    return time.perf_counter() - started
+
+
+QUESTIONS = [
+    (
+        "forced-marriage",
+        "A 15 year old says her family are taking her abroad to marry a man she has never met",
+        "Forced marriage",
+    ),
+    ("fgm", "What are the signs a girl is at risk of female genital mutilation?", "Honour based violence"),
+    ("faith", "A child says a pastor told her family she is possessed by evil spirits", "Faiths"),
+]
+FIGURES = ARTIFACTS / "browser-figures.json"
+
+
+def test_three_priority_questions_show_cited_passages_under_the_emergency_line(page, server) -> None:
+    page.goto(server)
+    banner = page.locator(".kb-emergency")
+    banner.wait_for()
+    timings = {}
+    for name, question, chapter in QUESTIONS:
+        timings[name] = _ask(page, question, chapter)
+        citation = page.locator("p", has_text=re.compile(r"^Cite as: ")).first
+        assert citation.inner_text().startswith(
+            f"Cite as: Cambridgeshire & Peterborough SCP procedures, {chapter}, "
+        )
+        assert page.get_by_role("heading", name="Suggested level of need").is_visible()
+        text = banner.inner_text()
+        assert "If a child is in immediate danger, call 999." in text
+        assert "0345 045 5203" in text and "01733 864180" in text and "234724" in text
+        assert banner.is_visible()
+        _shot(page, f"ask-{name}")
+    FIGURES.write_text(json.dumps({"answer_seconds": timings}, indent=2))
+    warm = [timings["fgm"], timings["faith"]]  # the first question may still be loading the model
+    assert max(warm) <= 1.0, timings
+
+
+def test_open_in_context_then_read_the_chapter(page, server) -> None:
+    page.goto(server)
+    _ask(page, QUESTIONS[2][1], "Faiths")
+    page.get_by_text("Open in context (the whole section)").first.click()
+    context = page.locator('[data-testid="stExpanderDetails"]').first
+    context.wait_for(state="visible")
+    assert "Neighbouring passages" in context.inner_text()
+    _shot(page, "ask-open-in-context")
+    page.get_by_role("button", name=re.compile(r"^Read the chapter: Faiths")).first.click()
+    page.get_by_role("heading", name="Browse the procedures").wait_for()
+    assert page.get_by_role("heading", name="Faiths", exact=True).is_visible()
+    assert "page=browse" in page.url and "doc=cp-faiths" in page.url
+    _shot(page, "browse-chapter")
+
+
+def test_deep_link_opens_the_passage_cited_in_its_chapter(page, server) -> None:
+    page.goto(f"{server}/?passage=cp-forced-marriage/3-indicators/1")
+    page.get_by_role("heading", name="Linked passage").wait_for()
+    assert page.get_by_text(
+        "Cite as: Cambridgeshire & Peterborough SCP procedures, Forced marriage, 3. Indicators"
+    ).is_visible()
+    assert page.get_by_role("heading", name="Forced marriage", exact=True).is_visible()
+    assert page.get_by_text("The linked passage").is_visible()
+    assert "999" in page.locator(".kb-emergency").inner_text()
+    _shot(page, "browse-deep-link")
+
+
+def test_levels_and_glossary_pages_render(page, server) -> None:
+    page.goto(f"{server}/?page=levels")
+    page.get_by_role("heading", name="Level 4: Specialist / safeguarding").wait_for()
+    page.get_by_label("Describe the situation").fill(
+        "A 9 year old has a burn mark and says her father did it."
+    )
+    page.get_by_role("button", name="Check the level").click()
+    page.get_by_role("heading", name="Suggested level for this case").wait_for()
+    assert page.get_by_text("prompt for professional judgement").first.is_visible()
+    _shot(page, "levels")
+    page.goto(f"{server}/?page=glossary")
+    page.get_by_role("heading", name="Glossary").wait_for()
+    assert page.get_by_text("Female Genital Mutilation", exact=False).first.is_visible()
+    _shot(page, "glossary")
+
+
+def test_markup_in_a_query_never_runs_and_phone_width_stays_readable(browser, server) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(server)
+        _ask(
+            page,
+            'forced marriage <script>window.kbPwned=1</script> <img src=x onerror="window.kbPwned=2">',
+            "Forced marriage",
+        )
+        assert page.evaluate("window.kbPwned") is None
+        assert page.locator("img[onerror]").count() == 0
+        assert page.locator(".kb-emergency").is_visible()
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"page is {overflow}px wider than a phone screen"
+        _shot(page, "ask-phone")
+    finally:
+        context.close()

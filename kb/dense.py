@@ -42,7 +42,7 @@ class DenseParams:
     hnsw_ef_search: int = 128
     ivf_lists: int = 0  # 0: about 4 * sqrt(n), a power of two
     ivf_probe: int = 32
-    pq_subquantizers: int = 48  # 384 dims / 48 = 8 dims per 8-bit code: 48 bytes a vector
+    pq_dims_per_code: int = 8  # one 8-bit code per 8 dimensions: 48 bytes for a 384-d vector
     pq_refine: int = 4  # re-rank k * pq_refine PQ candidates with the exact vectors (ReRanked)
 
 
@@ -83,7 +83,8 @@ def build_dense_index(vectors: np.ndarray, kind: str | None = None, params: Dens
         index.hnsw.efConstruction = params.hnsw_ef_construction
     elif kind in ("ivf", "ivfpq"):
         lists = ivf_lists_for(len(vectors), params)
-        spec = f"IVF{lists},Flat" if kind == "ivf" else f"IVF{lists},PQ{params.pq_subquantizers}np"
+        codes = dimension // params.pq_dims_per_code  # "np": skip polysemous training (slow, unused)
+        spec = f"IVF{lists},Flat" if kind == "ivf" else f"IVF{lists},PQ{codes}np"
         index = faiss.index_factory(dimension, spec, metric)
         faiss.extract_index_ivf(index).cp.niter = 10  # k-means converges well enough; 2.5x faster
         train = vectors

@@ -148,7 +148,7 @@ def dense_rows(vectors: np.ndarray, queries: np.ndarray, workdir: Path) -> list[
     on_disk = workdir / "vectors.npy"
     np.save(on_disk, vectors)
     mapped = np.load(on_disk, mmap_mode="r")
-    subq = DenseParams().pq_subquantizers
+    subq = vectors.shape[1] // DenseParams().pq_dims_per_code
     for probe, factor in ((32, 1), (32, 4), (64, 4), (64, 10)):
         faiss.extract_index_ivf(pq).nprobe = probe
         index = ReRanked(pq, mapped, factor) if factor > 1 else pq

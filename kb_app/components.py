@@ -104,35 +104,48 @@ def level_card(
         if threshold.get("superseded"):
             st.badge("Framework superseded", icon=":material/warning:", color="red")
         framework_title, description = level_description(threshold.get("framework", ""), level)
-        if framework_title:
-            st.caption(f"Framework (sources below are in it): {md_escape(framework_title)}")
-        if description:
-            st.markdown(f"> {md_escape(description['text'])}")
-            st.caption(_source(description["citation"], framework_title))
-        evidence = threshold.get("why") or threshold.get("evidence") or []
-        indicators = [e for e in evidence if not str(e.get("text", "")).startswith("top passage")]
-        from_passages = [e for e in evidence if e not in indicators]
-        if indicators:
-            st.markdown("**Indicators in the framework's words**")
-            for item in indicators:
-                st.markdown(f"- {md_escape(item['text'])}")
-                where = _source(item["citation"], framework_title) if item.get("citation") else ""
-                if item.get("matched"):
-                    where += f" · matched: “{md_escape(item['matched'])}”"
-                if where:
-                    st.caption(where)
-        if from_passages:
-            ids = md_escape(", ".join(str(e.get("citation", "")) for e in from_passages))
-            st.caption(f"Suggested by the levels of the passages that answer the question: {ids}")
-        if threshold.get("response"):
-            st.markdown("**What to do at this level**")
-            _cited_list(threshold["response"], framework_title)
-        if threshold.get("contacts"):
-            st.markdown("**Who to contact**")
-            for c in threshold["contacts"]:
-                st.markdown(f"- {md_escape(c['service'])}: **{md_escape(c['detail'])}**")
-                if c.get("citation"):
-                    st.caption(_source(c["citation"], framework_title))
+        words, actions = st.columns(2, gap="medium")
+        with words:
+            _level_words(threshold, framework_title, description)
+        with actions:
+            _level_actions(threshold, framework_title)
+
+
+def _level_words(threshold: dict[str, Any], framework_title: str, description: dict | None) -> None:
+    """Left of the card: the framework's own description and indicators for the level."""
+    if framework_title:
+        st.caption(f"Framework (sources below are in it): {md_escape(framework_title)}")
+    if description:
+        st.markdown(f"> {md_escape(description['text'])}")
+        st.caption(_source(description["citation"], framework_title))
+    evidence = threshold.get("why") or threshold.get("evidence") or []
+    indicators = [e for e in evidence if not str(e.get("text", "")).startswith("top passage")]
+    from_passages = [e for e in evidence if e not in indicators]
+    if indicators:
+        st.markdown("**Indicators in the framework's words**")
+        for item in indicators:
+            st.markdown(f"- {md_escape(item['text'])}")
+            where = _source(item["citation"], framework_title) if item.get("citation") else ""
+            if item.get("matched"):
+                where += f" · matched: “{md_escape(item['matched'])}”"
+            if where:
+                st.caption(where)
+    if from_passages:
+        ids = md_escape(", ".join(str(e.get("citation", "")) for e in from_passages))
+        st.caption(f"Suggested by the levels of the passages that answer the question: {ids}")
+
+
+def _level_actions(threshold: dict[str, Any], framework_title: str) -> None:
+    """Right of the card: what to do at the level and whom to contact, each cited."""
+    if threshold.get("response"):
+        st.markdown("**What to do at this level**")
+        _cited_list(threshold["response"], framework_title)
+    if threshold.get("contacts"):
+        st.markdown("**Who to contact**")
+        for c in threshold["contacts"]:
+            st.markdown(f"- {md_escape(c['service'])}: **{md_escape(c['detail'])}**")
+            if c.get("citation"):
+                st.caption(_source(c["citation"], framework_title))
 
 
 def passage_context_view(ctx: PassageContext, terms: list[str]) -> None:

@@ -181,6 +181,15 @@ class ReRanked:
         return scores, ids
 
 
+def _cluster_layout() -> dict[str, int]:
+    """Shards and replicas for a Qdrant cluster (KB_QDRANT_SHARDS, KB_QDRANT_REPLICAS); none locally."""
+    layout = {}
+    for env, key in (("KB_QDRANT_SHARDS", "shard_number"), ("KB_QDRANT_REPLICAS", "replication_factor")):
+        if os.environ.get(env):
+            layout[key] = int(os.environ[env])
+    return layout
+
+
 class QdrantDense:
     """A Qdrant collection with the FAISS search signature; point id = passage position.
 
@@ -225,6 +234,7 @@ class QdrantDense:
         client.create_collection(
             collection,
             vectors_config=models.VectorParams(size=int(vectors.shape[1]), distance=models.Distance.DOT),
+            **_cluster_layout(),
         )
         for start in range(0, len(vectors), cls.UPLOAD_BATCH):
             chunk = vectors[start : start + cls.UPLOAD_BATCH]

@@ -27,3 +27,12 @@ def min_max(scores: np.ndarray) -> np.ndarray:
 def convex(dense: np.ndarray, sparse: np.ndarray, alpha: float = 0.5) -> np.ndarray:
     """alpha * normalised dense + (1 - alpha) * normalised sparse, over the same candidates."""
     return alpha * min_max(dense) + (1.0 - alpha) * min_max(sparse)
+
+
+def dense_plus_keyword(dense: np.ndarray, sparse: np.ndarray, weight: float = 0.1) -> np.ndarray:
+    """Cosine similarity plus `weight` x BM25 scaled by the query's best BM25 score.
+
+    Keeps the dense score's meaning (a cosine) and lets an exact keyword match lift a passage
+    by at most `weight`; unlike RRF it does not bury a passage only one method finds."""
+    top = float(sparse.max()) if sparse.size else 0.0
+    return dense + (weight * sparse / top if top > 0 else 0.0)

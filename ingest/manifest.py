@@ -17,8 +17,13 @@ class Overrides:
 
     headings: frozenset[int] = frozenset()
     not_headings: frozenset[int] = frozenset()
+    forced_levels: tuple[tuple[int, int], ...] = ()  # (line, exact level): a heading at that level
     images: frozenset[int] = frozenset()
     plain_text: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def heading_levels(self) -> dict[int, int]:
+        return dict(self.forced_levels)
 
     def is_plain_text(self, line: int) -> bool:
         return any(start <= line <= end for start, end in self.plain_text)
@@ -60,6 +65,7 @@ def _overrides(entry: dict[str, Any]) -> Overrides:
     return Overrides(
         headings=frozenset(entry.get("headings", [])),
         not_headings=frozenset(entry.get("not_headings", [])),
+        forced_levels=tuple(sorted((int(n), int(lv)) for n, lv in entry.get("heading_levels", {}).items())),
         images=frozenset(entry.get("images", [])),
         plain_text=tuple((int(a), int(b)) for a, b in entry.get("plain_text", [])),
     )

@@ -228,3 +228,119 @@ def test_suicide_appendix_heading_keeps_its_full_stop(converted: Path) -> None:
         line.startswith("## Appendix 3: Tool for assessing vulnerability") and line.endswith(".")
         for line in body
     )
+
+
+EXPECTED_SECTION_HEADINGS = {
+    "cp-suicide": [
+        "Scope of this chapter",
+        "Target Audience:",
+        "Other Safeguarding Partnership Board Guidance:",
+        "1. The impact of a suicide on a school.",
+        "2. Triggering a multi-agency response in the serious suicide attempt or death of a young person "
+        "from suicide.",
+        "3. Multi-Agency service offer to support schools and other young people.",
+        "4. Ongoing assessment and escalation of risk and vulnerability within a school setting after a "
+        "death by suicide.",
+        "5. The debrief and support of staff involved in caring for schools and other young people in the "
+        "event of a suicide.",
+        "Appendix 1: Flow chart outlining the development of a co-ordinated response:",
+        "Description automatically generated]Appendix 2: The role of the Lead Co-ordinator.",
+        "Appendix 3: Tool for assessing vulnerability of individuals based on proximities to suicide victim.",
+    ],
+    "cp-self-harm": [
+        "Suicidal behaviour",
+        "Risks and indicators",
+        "Warning signs",
+        "Protective and Supportive action to be taken",
+        "Referral to Children Social Care",
+        "Young person presenting at hospital",
+        "Information Sharing and Consent",
+        "Further information",
+        "Useful websites",
+    ],
+    "cp-significant-harm": [
+        "The Concept of Significant Harm",
+        "Categories of Abuse and Neglect",
+        "Risk Indicators",
+        "Recognising Physical Abuse",
+        "Recognising Emotional Abuse",
+        "Recognising Sexual Abuse",
+        "Recognising Neglect",
+        "Impact of Abuse and Neglect",
+        "Non-recent (Historical) Abuse",
+    ],
+    "cp-threshold-policy": [
+        "Principles",
+        "THRIVE – a model for meeting children and families’ needs",
+        "Early Help:",
+        "Early Help Assessments:",
+        "Parental Consent",
+        "Information Sharing",
+        "Emerging Needs",
+        "Complex Needs",
+        "Specialist Needs and Safeguarding",
+        "Childrens Social Care",
+        "What to do if you do not agree with the MASH decision:",
+    ],
+    "cp-children-presenting-alone": [
+        "Introduction",
+        "Issues and Challenges",
+        "Age Assessments",
+        "Immigration Issues",
+        "Asylum Process – Possible Outcomes",
+        "Independent Family Returns Panel",
+        "Referring a Potential Victim of Modern Slavery to the National Referral Mechanism (NRM)",
+        "Protection and Action to be Taken",
+        "Assessment",
+        "Part 2 – Child Victims of Trafficking and/or Modern Slavery",
+    ],
+    "cp-dangerous-dogs": [
+        "Aims of this Guidance",
+        "Dangerous Dogs",
+        "The Dog and the Child: Family Context",
+        "Owners and Families (including extended family and temporary carers)",
+        "Practitioner Guidance",
+        "Risk Factors: Dangerous Dogs",
+        "Referral to Children’s Social Care:",
+        "Significant Issues",
+        "Further Information",
+    ],
+}
+
+
+@pytest.mark.parametrize("doc_id", sorted(EXPECTED_SECTION_HEADINGS))
+def test_chapter_sections_are_exactly_the_expected_headings(converted: Path, doc_id: str) -> None:
+    _, body = split_front_matter(next(converted.rglob(f"{doc_id}.md")))
+    assert [line[3:] for line in body if line.startswith("## ")] == EXPECTED_SECTION_HEADINGS[doc_id]
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "heading"),
+    [
+        ("cp-significant-harm", "### Emotional Abuse"),
+        ("cp-significant-harm", "### Parent / Carer and Child Relationship Factors"),
+        ("cp-children-presenting-alone", "### Definitions"),
+        ("cp-child-and-family-assessment", "### PARENTING CAPACITY"),
+        ("cp-child-and-family-assessment", "#### Basic Care"),
+        ("cp-child-exploitation", "### Responsibility of all agencies"),
+        ("cp-transfer-of-responsibility", "## Child Subject To Section 47 Enquiries"),
+        ("cp-whistleblowing", "### Definition:"),
+    ],
+)
+def test_sub_headings_sit_below_their_section(converted: Path, doc_id: str, heading: str) -> None:
+    assert heading in split_front_matter(next(converted.rglob(f"{doc_id}.md")))[1]
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "line"),
+    [
+        ("cp-suicide", "Key people that should be part of that discussion:"),
+        ("cp-dangerous-dogs", "Owners:"),
+        ("cp-lado", "Working Together 2018 states:"),
+        ("cp-bullying", "THE DETECTIVE:"),
+        ("cp-threshold-policy", "If you are concerned that a child is at immediate risk of harm:"),
+    ],
+)
+def test_lead_ins_and_table_labels_stay_body_text(converted: Path, doc_id: str, line: str) -> None:
+    body = split_front_matter(next(converted.rglob(f"{doc_id}.md")))[1]
+    assert line in body

@@ -173,7 +173,10 @@ class _OnnxModel:
         max_length = _max_seq_length(folder)
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=max_length)
-        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        pad_token = _pad_token(folder)
+        self._tokenizer.enable_padding(
+            pad_id=self._tokenizer.token_to_id(pad_token) or 0, pad_token=pad_token
+        )
         self.dimension = int(json.loads((folder / "config.json").read_text())["hidden_size"])
 
     def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
@@ -196,6 +199,17 @@ class _OnnxModel:
         mask = feeds["attention_mask"][..., None].astype(np.float32)
         pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
         return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+
+
+def _pad_token(folder: Path) -> str:
+    """The model's padding token ('[PAD]' for BERT-style MiniLM, '<pad>' for MPNet)."""
+    try:
+        token = json.loads((folder / "tokenizer_config.json").read_text()).get("pad_token")
+    except (OSError, ValueError):
+        token = None
+    if isinstance(token, dict):
+        token = token.get("content")
+    return str(token or "[PAD]")
 
 
 def _max_seq_length(folder: Path) -> int:
@@ -248,31 +262,31 @@ def _export_onnx(folder: Path, target: Path) -> None:
 
     model = AutoModel.from_pretrained(str(folder), attn_implementation="eager").eval()
 
+    tokenizer = AutoTokenizer.from_pretrained(str(folder))
+    sample = tokenizer(
+        ["a short one", "a somewhat longer sample sentence"], return_tensors="pt", padding=True
+    )
+    names = tuple(n for n in _ONNX_INPUTS if n in sample)  # MPNet has no token_type_ids
+
     class LastHidden(torch.nn.Module):
         def __init__(self, inner: torch.nn.Module) -> None:
             super().__init__()
             self.inner = inner
 
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.inner(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            ).last_hidden_state
+        def forward(self, *inputs):
+            return self.inner(**dict(zip(names, inputs, strict=True))).last_hidden_state
 
     wrapper = LastHidden(model).eval()
-    tokenizer = AutoTokenizer.from_pretrained(str(folder))
-    sample = tokenizer(
-        ["a short one", "a somewhat longer sample sentence"], return_tensors="pt", padding=True
-    )
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")
         torch.onnx.export(
             wrapper,
-            tuple(sample[name] for name in _ONNX_INPUTS),
+            tuple(sample[name] for name in names),
             str(tmp),
-            input_names=list(_ONNX_INPUTS),
+            input_names=list(names),
             output_names=["last_hidden_state"],
-            dynamic_axes={n: {0: "batch", 1: "tokens"} for n in (*_ONNX_INPUTS, "last_hidden_state")},
+            dynamic_axes={n: {0: "batch", 1: "tokens"} for n in (*names, "last_hidden_state")},
             opset_version=17,
             dynamo=False,
         )

@@ -7,7 +7,7 @@ import pytest
 
 from kb.dense import (
     FLAT_UP_TO,
-    HNSW_UP_TO,
+    IVF_UP_TO,
     ReRanked,
     build_dense_index,
     choose_index_kind,
@@ -38,8 +38,8 @@ def test_kind_follows_corpus_size(monkeypatch):
     monkeypatch.delenv("KB_DENSE_INDEX", raising=False)
     assert choose_index_kind(800) == "flat"
     assert choose_index_kind(FLAT_UP_TO) == "flat"
-    assert choose_index_kind(FLAT_UP_TO + 1) == "hnsw"
-    assert choose_index_kind(HNSW_UP_TO + 1) == "ivfpq"
+    assert choose_index_kind(FLAT_UP_TO + 1) == "ivf"
+    assert choose_index_kind(IVF_UP_TO + 1) == "ivfpq"
 
 
 def test_kind_can_be_forced_and_a_wrong_name_is_refused(monkeypatch):

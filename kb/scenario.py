@@ -40,11 +40,35 @@ CAVEAT = (
 _NEGATION = re.compile(
     r"\b(no|not|never|nor|without|no sign of|no evidence of|nothing to suggest)\W+(\w+\W+){0,2}$"
 )
+# "no concerns about her care, hygiene or weight", "no suggestion of any violence": a
+# negating phrase covers the rest of its clause (clauses end at . ; : and at but/whereas).
+_NEGATING_PHRASE = re.compile(
+    r"\b(no|nor any|nothing to suggest|not any|there (is|are|was|were) no)\s+(\w+\s+)?"
+    r"(signs?|evidence|suggestions?|indications?|history|reports?|mention|concerns?|worries|"
+    r"issues|disclosures?|indicators?|marks|injuries|problems)\s+(of|about|around|regarding|with|"
+    r"that|to suggest)\b[^.;:!?]*$"
+)
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+|\s+(?:but|whereas)\s+")
+_NUMBER_WORDS = {
+    w: n
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen".split()
+    )
+}
+_AGE_NUMBER = r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
 _AGE = re.compile(
-    r"\b(\d{1,2})[- ]?(?:years?|yrs?)[- ]?old\b"
-    r"|\baged? (\d{1,2})\b"
-    r"|\b(\d{1,2})[- ]?(?:month|week|day)s?[- ]?old\b"
+    rf"\b{_AGE_NUMBER}(?: and a half)?[- ]?(?:years?|yrs?)[- ]?old\b"
+    rf"|\baged? {_AGE_NUMBER}\b"
+    rf"|\b{_AGE_NUMBER}\s?(?:yo|y/o|yrs?)\b(?![- ]?old)"
+    r"|\b(?:boy|girl|child|son|daughter|pupil|student|teen(?:ager)?|lad|yp|young person|brother|"
+    r"sister)\s*\((\d{1,2})\)",
+    re.IGNORECASE,
+)
+_MONTHS_OLD = re.compile(r"\b(\d{1,2}|[a-z]+)[- ]?(?:month|week|day)s?[- ]?old\b", re.IGNORECASE)
+# A child named by school year ("a Year 8 girl", "yr 10 boy") is about year + 5 years old.
+_SCHOOL_YEAR = re.compile(
+    r"\b(?:year|yr)\s?([1-9]|1[0-3])\b(?![- ]?olds?\b|\s*(?:years?|yrs?|months?))", re.IGNORECASE
 )
 _BABY_WORDS = re.compile(r"\b(baby|newborn|infant)\b")
 
@@ -76,6 +100,14 @@ class RuleSet:
     weak_needs: frozenset[str] = frozenset()
     domain_of: tuple[tuple[str, str], ...] = ()  # (concern id, domain)
     resolved: tuple[re.Pattern[str], ...] = ()
+    spellings: tuple[tuple[re.Pattern[str], str], ...] = ()  # (misspelt word, spelling)
+
+    def normalise(self, text: str) -> str:
+        """The text with common misspellings and apostrophe-less contractions spelt out, so
+        the rules see 'bruise' in 'brused' and "don't" in 'dont' (rules are read on this)."""
+        for pattern, word in self.spellings:
+            text = pattern.sub(word, text)
+        return text
 
     def domain(self, concern_id: str) -> str:
         return dict(self.domain_of).get(concern_id, concern_id)
@@ -173,6 +205,10 @@ def _load_rules_cached(directory: Path) -> RuleSet:
                 (cid, str(domain)) for domain, ids in (data.get("domains") or {}).items() for cid in ids
             ),
             resolved=_compile(data.get("resolved")),
+            spellings=tuple(
+                (re.compile(rf"\b{re.escape(str(wrong))}\b", re.IGNORECASE), str(right))
+                for wrong, right in (data.get("spellings") or {}).items()
+            ),
         )
     except (KeyError, re.error, TypeError, ValueError) as exc:
         raise FrameworkError(f"{path}: invalid rule ({exc})") from exc
@@ -189,18 +225,29 @@ def split_sentences(text: str) -> list[str]:
 
 
 def child_age(text: str) -> int | None:
-    """The first child age (under 19) the description states; babies count as 0."""
+    """The first child age (under 19) the description states; babies count as 0.
+
+    Reads digits and number words ("nine year old", "a 10 yo", "girl (12)"), months and weeks
+    (age 0) and school years ("Year 8" is about 13)."""
+    found: list[tuple[int, int]] = []
     for m in _AGE.finditer(text):
-        if m.group(3):
-            return 0
-        age = int(m.group(1) or m.group(2))
+        raw = next(g for g in m.groups() if g)
+        age = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw.lower()]
         if age < 19:
-            return age
+            found.append((m.start(), age))
+    for m in _MONTHS_OLD.finditer(text):
+        if m.group(1).isdigit() or m.group(1).lower() in _NUMBER_WORDS:
+            found.append((m.start(), 0))
+    if not found:  # a stated age wins over one read from the school year
+        found = [(m.start(), int(m.group(1)) + 5) for m in _SCHOOL_YEAR.finditer(text)]
+    if found:
+        return min(found)[1]
     return 0 if _BABY_WORDS.search(text) else None
 
 
 def _negated(sentence: str, start: int) -> bool:
-    return bool(_NEGATION.search(sentence[max(0, start - 40) : start].lower()))
+    before = sentence[:start].lower()
+    return bool(_NEGATION.search(before[-40:]) or _NEGATING_PHRASE.search(before[-120:]))
 
 
 def _fires(rule: Rule, sentence: str, text: str, age: int | None) -> bool:
@@ -467,9 +514,11 @@ def assess_scenario(
     framework = _choose_framework(area, framework_id, corpus_dir)
     rules = load_rules(corpus_dir)
     sentences = split_sentences(text) or [text.strip()]
-    matches = match_rules(sentences, rules.concerns, text)
-    immediate = match_rules(sentences, rules.immediate, text)
-    level, fixing, confidence, reasons = _decide(matches, rules, text, sentences, child_age(text))
+    read = [rules.normalise(s) for s in sentences]  # what the rules see
+    read_text = rules.normalise(text)
+    matches = _as_written(match_rules(read, rules.concerns, read_text), sentences)
+    immediate = _as_written(match_rules(read, rules.immediate, read_text), sentences)
+    level, fixing, confidence, reasons = _decide(matches, rules, read_text, read, child_age(read_text))
 
     sims = _similarities(sentences, framework, corpus_dir) if use_embeddings else None
     if level is None and sims is not None and sims.size:
@@ -549,6 +598,11 @@ def assess_scenario(
         concerns=[m.rule.id for m in matches],
         truncated=truncated,
     )
+
+
+def _as_written(matches: list[Match], sentences: list[str]) -> list[Match]:
+    """Matches quoting the sentence as the practitioner wrote it, not its normalised form."""
+    return [Match(m.rule, sentences[m.sentence_index], m.sentence_index) for m in matches]
 
 
 def _dedupe(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:

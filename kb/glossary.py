@@ -57,3 +57,10 @@ def expand_query(query: str) -> str:
         extra.append(term.expansion)
         extra.extend(term.related)
     return " ".join(extra)
+
+
+def spell_out(query: str) -> str:
+    """The query with each matched acronym's expansion added in brackets, for the dense side:
+    the embedding model knows 'Female Genital Mutilation' far better than 'FGM'."""
+    expansions = [t.expansion for t in matching_terms(query) if t.expansion.lower() not in query.lower()]
+    return f"{query} ({'; '.join(expansions)})" if expansions else query

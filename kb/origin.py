@@ -11,7 +11,8 @@ from pathlib import Path
 from kb.model import Document
 from kb.text import content_key
 
-LOOKAHEAD = 400  # how far ahead in the source a line may be found before it counts as unmatched
+LOOKAHEAD = 400
+MAX_JOINED = 12  # most source lines one corpus line may join  # how far ahead in the source a line may be found before it counts as unmatched
 
 
 def source_path(doc: Document, search_dirs: list[Path]) -> Path | None:
@@ -23,26 +24,50 @@ def source_path(doc: Document, search_dirs: list[Path]) -> Path | None:
     return None
 
 
-def align_to_origin(doc: Document, source_lines: list[str]) -> dict[int, int]:
-    """{corpus line number: source line number} for every body line whose text is found in order."""
+def align_to_origin(doc: Document, source_lines: list[str]) -> dict[int, tuple[int, int]]:
+    """{corpus line: (first, last) source line} for every body line whose text is found in order
+    (first == last but for a line the converter joined from several source lines)."""
     keys = [content_key(line) for line in source_lines]
     lo = max(doc.origin.line_start, 1)
     hi = min(doc.origin.line_end, len(source_lines)) if doc.origin.line_end else len(source_lines)
     cursor = lo
-    mapping: dict[int, int] = {}
+    mapping: dict[int, tuple[int, int]] = {}
     for number in range(doc.body_start, len(doc.lines) + 1):
         key = content_key(doc.lines[number - 1])
         if not key:
             continue
-        for candidate in range(cursor, min(hi, cursor + LOOKAHEAD) + 1):
-            if keys[candidate - 1] == key:
-                mapping[number] = candidate
-                cursor = candidate + 1
-                break
+        window = range(cursor, min(hi, cursor + LOOKAHEAD) + 1)
+        found = next((c for c in window if keys[c - 1] == key), None)
+        if found is not None:
+            mapping[number] = (found, found)
+            cursor = found + 1
+            continue
+        joined = _joined_match(keys, key, window, hi)
+        if joined is not None:
+            # A title joined from several source lines; its lines may be repeated as body text
+            # right after it, so the cursor stays where it was.
+            mapping[number] = joined
     return mapping
 
 
-def origin_map(doc: Document, search_dirs: list[Path]) -> dict[int, int]:
+def _joined_match(keys: list[str], key: str, window: range, hi: int) -> tuple[int, int] | None:
+    """(first, last) source lines whose texts, joined by spaces, make `key`."""
+    for start in window:
+        if not keys[start - 1] or not key.startswith(keys[start - 1]):
+            continue
+        parts = [keys[start - 1]]
+        for end in range(start + 1, min(hi, start + MAX_JOINED) + 1):
+            if keys[end - 1]:
+                parts.append(keys[end - 1])
+            joined = " ".join(parts)
+            if joined == key:
+                return start, end
+            if not key.startswith(joined):
+                break
+    return None
+
+
+def origin_map(doc: Document, search_dirs: list[Path]) -> dict[int, tuple[int, int]]:
     """The alignment for a document, or {} when its source file is not available."""
     path = source_path(doc, search_dirs)
     if path is None:

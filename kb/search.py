@@ -17,7 +17,7 @@ from kb.citation import cite
 from kb.config import Settings
 from kb.encoder import Encoder, get_encoder
 from kb.fusion import dense_plus_keyword, reciprocal_rank
-from kb.glossary import expand_query
+from kb.glossary import expand_query, spell_out
 from kb.index import LoadedIndex, load_index, read_pointer
 from kb.model import Hit
 from kb.sparse import sparse_scores
@@ -118,14 +118,15 @@ class Searcher:
         clock = time.perf_counter
         t0 = clock()
         if timings is not None and self.encoder is not None:
-            self.encoder.encode_query(query)  # cached: dense_ranking reuses it
+            self.encoder.encode_query(spell_out(query))  # cached: dense_ranking reuses it
         t1 = clock()
-        dense_rank, dense_scores = self.dense_ranking(query, mask)
+        dense_query = spell_out(query)
+        dense_rank, dense_scores = self.dense_ranking(dense_query, mask)
         t2 = clock()
         sparse_rank, sparse_scores_ = self.sparse_ranking(f"{query} {expansion}".strip(), mask)
         t3 = clock()
         best = self._fuse(
-            vector_query=query,
+            vector_query=dense_query,
             dense_rank=dense_rank,
             sparse_rank=sparse_rank,
             sparse_scores=sparse_scores_,

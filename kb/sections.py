@@ -170,7 +170,7 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def passages_of(doc: Document, origin_lines: dict[int, int] | None = None) -> list[Passage]:
+def passages_of(doc: Document, origin_lines: dict[int, tuple[int, int]] | None = None) -> list[Passage]:
     """The document's passages, in order. `origin_lines` maps file lines to source lines."""
     passages: list[Passage] = []
     for section, blocks in sections_of(doc):
@@ -194,12 +194,14 @@ def passages_of(doc: Document, origin_lines: dict[int, int] | None = None) -> li
     return passages
 
 
-def origin_span(doc: Document, start: int, end: int, origin_lines: dict[int, int] | None) -> Origin:
+def origin_span(
+    doc: Document, start: int, end: int, origin_lines: dict[int, tuple[int, int]] | None
+) -> Origin:
     """The source lines a file span came from; the document's whole origin when unknown."""
     mapped = [origin_lines[n] for n in range(start, end + 1) if origin_lines and n in origin_lines]
     if not mapped:
         return doc.origin
-    return Origin(doc.origin.file, min(mapped), max(mapped))
+    return Origin(doc.origin.file, min(a for a, _ in mapped), max(b for _, b in mapped))
 
 
 def searchable_text(text: str) -> str:

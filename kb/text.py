@@ -41,7 +41,7 @@ def strip_markup(line: str) -> str:
 def content_key(line: str) -> str:
     """What two lines must share to count as the same text (markup and bullets aside)."""
     stripped = strip_markup(line)
-    stripped = unicodedata.normalize("NFKC", stripped)
+    stripped = unicodedata.normalize("NFKC", stripped).replace("\u25b6", " ")  # ▶ slide bullets
     return normalise(stripped)
 
 

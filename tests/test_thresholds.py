@@ -366,3 +366,25 @@ def test_heldout_scenarios_meet_the_targets():
     assert report["level4_under_calls"] == 0, format_evaluation(report)
     assert report["accuracy"] >= 0.85, format_evaluation(report)
     assert report["over_calls"] <= 0.10 * report["scenarios"], format_evaluation(report)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 6 year old hurt her knee falling off the swing; mum took her to the GP.",
+        "A 9 year old plays football with older boys at the club and is doing well.",
+        "Mum is seeing an older man; the 8 year old likes him and is happy at school.",
+        "Dad sleeps all day because he works nights; the children are well cared for.",
+    ],
+)
+def test_ordinary_words_near_concern_words_are_not_level_4(text):
+    assert fast(text).level != 4
+
+
+@pytest.mark.slow
+def test_second_heldout_set_meets_the_targets():
+    """24 cases written after the first round of changes, before the classifier was run on them."""
+    report = evaluate_scenarios(FIXTURES / "scenarios_heldout2.jsonl")
+    assert report["level4_under_calls"] == 0, format_evaluation(report)
+    assert report["accuracy"] >= 0.85, format_evaluation(report)
+    assert report["over_calls"] <= 0.10 * report["scenarios"], format_evaluation(report)

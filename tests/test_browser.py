@@ -196,6 +196,7 @@ def test_open_in_context_then_read_the_chapter(page, server) -> None:
     _shot(page, "ask-open-in-context")
     page.get_by_role("button", name=re.compile(r"^Read the chapter: Faiths")).first.click()
     page.get_by_role("heading", name="Browse the procedures").wait_for()
+    page.get_by_role("heading", name="Faiths", exact=True).wait_for()  # drawn after the title
     assert page.get_by_role("heading", name="Faiths", exact=True).is_visible()
     assert "page=browse" in page.url and "doc=cp-faiths" in page.url
     _shot(page, "browse-chapter")
@@ -204,6 +205,7 @@ def test_open_in_context_then_read_the_chapter(page, server) -> None:
 def test_deep_link_opens_the_passage_cited_in_its_chapter(page, server) -> None:
     page.goto(f"{server}/?passage=cp-forced-marriage/3-indicators/1")
     page.get_by_role("heading", name="Linked passage").wait_for()
+    page.get_by_role("heading", name="Forced marriage", exact=True).wait_for()
     assert page.get_by_text(
         "Cite as: Cambridgeshire & Peterborough SCP procedures, Forced marriage, 3. Indicators"
     ).is_visible()

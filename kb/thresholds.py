@@ -106,8 +106,9 @@ def threshold_for_query(
     """The `threshold` object of `kb search --json`: the level the question implies.
 
     The question is read like a case description (phrase rules only: a question is too short
-    for similarity to mean much); when no rule fires, the levels of the top passages decide,
-    the highest level among the top three (safety bias)."""
+    for similarity to mean much); when no rule fires, a procedure or topic the question names
+    ("early help assessment", "strategy discussion", a topic default) gives the level; failing
+    that the levels of the top passages decide, the highest among the top three (safety bias)."""
     framework = framework_for_area(area or DEFAULT_AREA)
     assessment = None
     if question and question.strip():
@@ -118,6 +119,11 @@ def threshold_for_query(
         why = [{"text": e["text"], "citation": e["citation"]} for e in assessment.evidence]
     else:
         level = None
+        named, reasons = levels_for_passage(question or "", ("", question or ""), "question")
+        if named:  # the question names a procedure or topic with a level ("strategy discussion")
+            level = max(named)
+            why = [{"text": r, "citation": "the question's own wording"} for r in reasons]
+    if level is None:
         passage_levels = [max(lv) for _, lv in list(top_passages)[:3] if lv]
         if passage_levels:
             level = max(passage_levels)

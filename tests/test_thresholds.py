@@ -388,3 +388,13 @@ def test_second_heldout_set_meets_the_targets():
     assert report["level4_under_calls"] == 0, format_evaluation(report)
     assert report["accuracy"] >= 0.85, format_evaluation(report)
     assert report["over_calls"] <= 0.10 * report["scenarios"], format_evaluation(report)
+
+
+def test_a_question_naming_a_procedure_takes_its_level_before_the_passages():
+    t = threshold_for_query("when should I call a strategy discussion", None, [("p1", (2,))])
+    assert t["level"] == 4 and "strategy discussion" in t["why"][0]["text"]
+    t = threshold_for_query("what is an early help assessment", None, [])
+    assert t["level"] in (2, 3) and t["immediate_danger"] is False
+    question = "what do I do if a girl tells me she is being taken abroad to be married"
+    t = threshold_for_query(question, None, [])
+    assert t["level"] == 4 and t["immediate_danger"] is True and t["contacts"][0]["detail"] == "999"

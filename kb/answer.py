@@ -12,6 +12,11 @@ from kb.model import Hit
 from kb.search import Filters, Searcher
 
 
+WEAK_MATCH_BELOW = (
+    0.30  # fused score (cosine + scaled BM25) of the best passage; off-topic questions sit near 0.1-0.2
+)
+
+
 @dataclass
 class Answer:
     query: str
@@ -19,8 +24,14 @@ class Answer:
     threshold: dict[str, Any] | None = None
     filters: Filters = field(default_factory=Filters)
 
+    @property
+    def weak_match(self) -> bool:
+        """True when even the best passage hardly matches: the procedures may not cover this."""
+        return bool(self.hits) and self.hits[0].score < WEAK_MATCH_BELOW
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"query": self.query, "results": [h.to_json() for h in self.hits]}
+        data["weak_match"] = self.weak_match
         if self.threshold is not None:
             data["threshold"] = self.threshold
         data["filters"] = {k: v for k, v in self.filters.__dict__.items() if v}

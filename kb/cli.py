@@ -59,16 +59,25 @@ def _questions_from(path: Path) -> list[str]:
 
 
 def _print_answer_text(data: dict) -> None:
-    threshold = data.get("threshold")
-    if threshold and threshold.get("immediate_danger"):
-        print("IMMEDIATE DANGER: call 999 now.")
-    if threshold and threshold.get("level"):
+    threshold = data.get("threshold") or {}
+    if threshold.get("immediate_danger"):
+        print("IMMEDIATE DANGER: if a child is in immediate danger call 999 now.")
+        for contact in threshold.get("contacts", []):
+            print(f"  {contact['service']}: {contact['detail']}  [{contact.get('citation', '')}]")
+    if threshold.get("level"):
+        flag = " [SUPERSEDED framework]" if threshold.get("superseded") else ""
         print(
             f"Suggested level: {threshold['level']} ({threshold.get('label', '')}) "
-            f"[{threshold.get('framework', '')}] - a prompt for professional judgement."
+            f"[{threshold.get('framework', '')}]{flag}"
         )
+        for why in threshold.get("why", [])[:2]:
+            print(f'  "{why["text"]}"  [{why["citation"]}]')
+    if threshold.get("caveat") and (threshold.get("level") or threshold.get("immediate_danger")):
+        print(threshold["caveat"])
     if not data["results"]:
         print("No matching passages.")
+    elif data.get("weak_match"):
+        print("Weak match: the procedures may not cover this; the closest passages follow.")
     for result in data["results"]:
         flag = "  [SUPERSEDED]" if result["status"] == "superseded" else ""
         print(f"\n{result['rank']}. {result['citation']}{flag}")

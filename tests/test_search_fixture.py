@@ -127,3 +127,10 @@ def test_kb_show_prints_the_passage_in_its_section(fixture_settings) -> None:
         [sys.executable, "-m", "kb.cli", "show", "no/such/1"], capture_output=True, text=True, env=env
     )
     assert missing.returncode == 1 and "no passage with id 'no/such/1'" in missing.stderr
+
+
+def test_off_topic_question_is_flagged_as_a_weak_match(fixture_searcher) -> None:
+    from kb.answer import answer
+
+    assert answer(fixture_searcher, "banana spaceship recipe", k=3).to_json()["weak_match"] is True
+    assert answer(fixture_searcher, "forced marriage protection order", k=3).weak_match is False

@@ -103,6 +103,11 @@ def _results(engine: Searcher, result: Answer) -> None:
         return
     level_card(result.threshold)
     st.header("What the procedures say")
+    if result.weak_match:
+        st.warning(
+            "Weak match: the procedures may not cover this question. These are the closest "
+            "passages; check them before relying on them, and ask your designated safeguarding lead."
+        )
     terms = query_terms(result.query)
     for hit in result.hits:
         try:

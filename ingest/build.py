@@ -66,7 +66,15 @@ class BuildReport:
 
 
 def embed_key(model: str, text: str) -> str:
+    """Vectors are reused only for the same text, model and encoder backend (int8 differs)."""
+    model = f"{model}|{_backend()}"
     return hashlib.sha256(f"{model}\n{text}".encode()).hexdigest()[:24]
+
+
+def _backend() -> str:
+    from kb.encoder import backend_from_env
+
+    return backend_from_env()
 
 
 def _link_levels(passage: Passage, doc: Document) -> tuple[Passage, list[str]]:
@@ -277,6 +285,7 @@ def _build_locked(settings: Settings, report: BuildReport, started: float) -> Bu
         "version": __version__,
         "format": FORMAT_VERSION,
         "model": settings.model,
+        "encoder_backend": _backend(),
         "dimension": int(vectors.shape[1]),
         "counts": {"documents": len(documents), "passages": len(records)},
         "corpus_hash": _corpus_hash(records),

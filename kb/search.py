@@ -190,7 +190,11 @@ def get_searcher(settings: Settings | None = None, with_encoder: bool = True) ->
             _CACHE.clear()
             _CACHE[key] = searcher
         if with_encoder and searcher.encoder is None:
-            searcher.encoder = get_encoder(searcher.index.manifest.get("model", settings.model))
+            manifest = searcher.index.manifest
+            # Queries must be encoded as the passages were: same model, same backend.
+            searcher.encoder = get_encoder(
+                manifest.get("model", settings.model), manifest.get("encoder_backend")
+            )
         return searcher
 
 

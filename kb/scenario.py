@@ -1,9 +1,10 @@
 """Case description -> level of need, with the framework's own indicator text as evidence.
 
-Two signals: phrase rules kept as data (corpus/frameworks/concerns.yaml), which name a concern
-and its level, and sentence embeddings against the framework's indicators, used to pick the
-indicator shown as evidence and, when no rule fires, as a weak fallback. Safety bias: one
-plausible level-4 concern makes the answer level 4.
+Three signals: phrase rules kept as data (corpus/frameworks/concerns.yaml), which name a concern
+and its level; sentence embeddings against the framework's indicators, used to pick the
+indicator shown as evidence and, when no rule fires, as a weak fallback; and a learned model
+(kb.level_model, trained on labelled cases + indicators) that may only raise the rules' level.
+Safety bias: one plausible level-4 concern makes the answer level 4. See docs/levels.md.
 """
 
 from __future__ import annotations
@@ -499,6 +500,7 @@ def assess_scenario(
     *,
     corpus_dir: Path | None = None,
     use_embeddings: bool = True,
+    use_model: bool = True,
 ) -> LevelAssessment:
     """Read a case description against a framework (by id, else the area's current one).
 
@@ -569,6 +571,10 @@ def assess_scenario(
         )
     if immediate:
         reasons.extend(f"immediate danger: {m.rule.label}" for m in immediate)
+    if use_embeddings and use_model:
+        level, confidence = _learned_raise(
+            text, sentences, framework, level, confidence, evidence, reasons, corpus_dir
+        )
 
     caveat = CAVEAT
     if level is None:
@@ -598,6 +604,56 @@ def assess_scenario(
         concerns=[m.rule.id for m in matches],
         truncated=truncated,
     )
+
+
+def _learned_raise(
+    text: str,
+    sentences: list[str],
+    framework: Framework,
+    level: int | None,
+    confidence: str,
+    evidence: list[dict[str, Any]],
+    reasons: list[str],
+    corpus_dir: Path | None,
+) -> tuple[int | None, str]:
+    """Let the learned model (kb.level_model) raise the level, never lower it; the evidence of a
+    raised level is the framework's own indicator of that level closest to the description."""
+    from kb import level_model
+
+    model = level_model.get_level_model(corpus_dir)
+    if model is None:
+        return level, confidence
+    opinion = level_model.second_opinion(model, text, sentences)
+    raised, why = level_model.combine(level, opinion)
+    if raised == level or raised is None:
+        return level, confidence
+    matched = opinion.clause if raised == 4 else text
+    indicator, similarity = level_model.nearest_indicator(matched, framework.id, raised, corpus_dir)
+    reasons.append(f"learned model: {why}")
+    if indicator is not None:
+        evidence.insert(
+            0,
+            {
+                **indicator.to_json(),
+                "level": raised,
+                "concern": "similar to labelled cases of this level (learned model)",
+                "matched": matched,
+                "similarity": round(similarity, 3),
+                "kind": "indicator",
+            },
+        )
+    else:
+        described = framework.level(raised)
+        evidence.insert(
+            0,
+            {
+                "text": described.description,
+                "citation": described.description_citation.text,
+                "level": raised,
+                "kind": "level description",
+            },
+        )
+    return raised, "low" if level is None else "medium"
 
 
 def _as_written(matches: list[Match], sentences: list[str]) -> list[Match]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).parent / "fixtures"
+TRAINING = Path(__file__).parent.parent / "corpus" / "frameworks" / "training"
 ROOT = Path(__file__).parent.parent
 CONTRACT = {
     "area",
@@ -112,7 +112,7 @@ def test_batch_prints_one_object_a_line_and_reports_bad_lines(tmp_path):
 
 @pytest.mark.slow
 def test_eval_scenarios_json_has_the_issue_keys_overall_and_per_framework():
-    run = kb("eval", "--scenarios", str(FIXTURES / "scenarios_boundary.jsonl"), "--json")
+    run = kb("eval", "--scenarios", str(TRAINING / "scenarios_boundary.jsonl"), "--json")
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     keys = {"scenarios", "accuracy", "under_calls", "over_calls", "level4_under_calls", "confusion"}
@@ -126,6 +126,6 @@ def test_eval_scenarios_json_has_the_issue_keys_overall_and_per_framework():
 
 @pytest.mark.slow
 def test_eval_scenarios_text_shows_the_confusion_matrix():
-    run = kb("eval", "--scenarios", str(FIXTURES / "scenarios_synthetic.jsonl"))
+    run = kb("eval", "--scenarios", str(TRAINING / "scenarios_synthetic.jsonl"))
     assert run.returncode == 0, run.stderr
     assert "gold\\pred" in run.stdout and "bromley-2011" in run.stdout

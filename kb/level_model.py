@@ -1,0 +1,178 @@
+"""A learned second opinion on a case description's level, to catch what the phrase rules miss.
+
+Trained only on our own labelled case descriptions (corpus/frameworks/training/*.jsonl) and on
+the frameworks' indicator texts (each indicator is a labelled example of its level): MiniLM
+embeddings (normalised) -> multinomial logistic regression -> a distribution over levels 1-4.
+It never decides alone: kb.scenario lets it only *raise* the rules' level (safety bias), with
+the nearest indicator of the raised level as the cited evidence. Trained on first use in a
+second or two (the training texts' embeddings are kept in memory); nothing is downloaded.
+See docs/levels.md for the cross-validated figures that chose the policy.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from kb.levels_data import frameworks_dir, load_frameworks
+
+TRAINING_SUBDIR = "training"
+# Chosen by leave-one-set-out cross-validation (docs/levels.md, kb.level_cv):
+C_REGULARISATION = 16.0  # inverse L2 strength of the logistic regression
+INDICATOR_WEIGHT = 0.5  # an indicator phrase counts half a case description
+RAISE_TO_4_AT = 0.5  # P(level 4) of the whole description from which the answer becomes 4
+RAISE_TO_4_CLAUSE_AT = 0.9  # ... or P(level 4) of any one clause of it
+RAISE_AT = 0.8  # P(level L), L above the rules' level, from which the answer becomes L
+
+_vectors: dict[str, np.ndarray] = {}
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled text: a case description (source = its set) or an indicator (source = framework)."""
+
+    text: str
+    level: int
+    source: str
+    kind: str  # "case" | "indicator"
+    id: str = ""
+
+
+def training_dir(corpus_dir: Path | None = None) -> Path:
+    return frameworks_dir(corpus_dir) / TRAINING_SUBDIR
+
+
+def case_examples(corpus_dir: Path | None = None, sets: Iterable[str] | None = None) -> list[Example]:
+    """The labelled case descriptions, one set per file (the file's stem names the set)."""
+    wanted = set(sets) if sets is not None else None
+    out = []
+    for path in sorted(training_dir(corpus_dir).glob("*.jsonl")):
+        name = path.stem.removeprefix("scenarios_")
+        if wanted is not None and name not in wanted:
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                out.append(Example(row["scenario"], int(row["level"]), name, "case", row.get("id", "")))
+    return out
+
+
+def indicator_examples(corpus_dir: Path | None = None) -> list[Example]:
+    """Every framework's indicators, each a labelled example of its level (deduplicated)."""
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for fid, fw in sorted(load_frameworks(corpus_dir).items()):
+        for level, ind in fw.indicators:
+            if (ind.text, level) not in seen:
+                seen.add((ind.text, level))
+                out.append(Example(ind.text, level, fid, "indicator"))
+    return out
+
+
+def embed(texts: Sequence[str]) -> np.ndarray:
+    """Normalised MiniLM vectors, each text encoded once per process."""
+    missing = list(dict.fromkeys(t for t in texts if t not in _vectors))
+    if missing:
+        from kb.config import Settings
+        from kb.encoder import get_encoder
+
+        vectors = np.asarray(get_encoder(Settings.from_env().model).encode(missing), dtype=np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12
+        _vectors.update(zip(missing, vectors, strict=True))
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.stack([_vectors[t] for t in texts])
+
+
+@dataclass(frozen=True)
+class LevelModel:
+    """A fitted classifier: `proba(texts)` -> (n, 4) probabilities of levels 1-4."""
+
+    classifier: object
+    examples: tuple[Example, ...]
+
+    def proba(self, texts: Sequence[str]) -> np.ndarray:
+        p = self.classifier.predict_proba(embed(texts))  # type: ignore[attr-defined]
+        out = np.zeros((len(texts), 4))
+        for col, level in enumerate(self.classifier.classes_):  # type: ignore[attr-defined]
+            out[:, int(level) - 1] = p[:, col]
+        return out
+
+
+def fit(examples: Sequence[Example], c: float = C_REGULARISATION) -> LevelModel:
+    """Multinomial logistic regression on the examples' embeddings (deterministic: lbfgs)."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = embed([e.text for e in examples])
+    y = np.array([e.level for e in examples])
+    w = np.array([INDICATOR_WEIGHT if e.kind == "indicator" else 1.0 for e in examples])
+    clf = LogisticRegression(C=c, max_iter=2000)
+    clf.fit(x, y, sample_weight=w)
+    return LevelModel(clf, tuple(examples))
+
+
+@lru_cache(maxsize=4)
+def _model_cached(directory: Path) -> LevelModel | None:
+    corpus_dir = directory.parent.parent
+    examples = case_examples(corpus_dir) + indicator_examples(corpus_dir)
+    if not any(e.kind == "case" for e in examples):
+        return None
+    return fit(examples)
+
+
+def get_level_model(corpus_dir: Path | None = None) -> LevelModel | None:
+    """The model trained on every training set plus the indicators, once per process (None when
+    the corpus ships no training data: the rules then decide alone)."""
+    return _model_cached(training_dir(corpus_dir).resolve())
+
+
+def nearest_indicator(text: str, framework_id: str, level: int, corpus_dir: Path | None = None):
+    """(indicator, cosine) of the framework's level-`level` indicator closest to the text."""
+    fw = load_frameworks(corpus_dir)[framework_id]
+    candidates = [ind for lv, ind in fw.indicators if lv == level]
+    if not candidates:
+        return None, 0.0
+    sims = embed([ind.text for ind in candidates]) @ embed([text])[0]
+    j = int(np.argmax(sims))
+    return candidates[j], float(sims[j])
+
+
+@dataclass(frozen=True)
+class SecondOpinion:
+    """The model's reading of a description: level probabilities, whole and per clause."""
+
+    proba: tuple[float, float, float, float]
+    clause_p4: float
+    clause: str  # the clause most like level 4 (quoted as the evidence's `matched`)
+
+
+def second_opinion(model: LevelModel, text: str, clauses: Sequence[str]) -> SecondOpinion:
+    p = model.proba([text])[0]
+    clauses = [c for c in clauses if c.strip()] or [text]
+    per_clause = model.proba(clauses)[:, 3]
+    j = int(np.argmax(per_clause))
+    return SecondOpinion(tuple(float(x) for x in p), float(per_clause[j]), clauses[j])  # type: ignore[arg-type]
+
+
+def combine(rule_level: int | None, opinion: SecondOpinion) -> tuple[int | None, str]:
+    """The policy: the rules' level unless the model is confident of a HIGHER one (never lower).
+
+    Level 4 when P(4) of the description >= RAISE_TO_4_AT or of one clause >= RAISE_TO_4_CLAUSE_AT;
+    otherwise the model's most likely level when above the rules' and P >= RAISE_AT.
+    Returns (level, reason; '' when the rules' level stands)."""
+    base = rule_level or 0
+    p4 = opinion.proba[3]
+    if base < 4 and (p4 >= RAISE_TO_4_AT or opinion.clause_p4 >= RAISE_TO_4_CLAUSE_AT):
+        return 4, (
+            f"similar to level-4 cases (P(level 4) {p4:.2f} for the description, "
+            f"{opinion.clause_p4:.2f} for its clause {opinion.clause!r}): raised to 4 (safety bias)"
+        )
+    best = int(np.argmax(opinion.proba)) + 1
+    if best > base and opinion.proba[best - 1] >= RAISE_AT:
+        return best, f"similar to level-{best} cases (P {opinion.proba[best - 1]:.2f}): raised to {best}"
+    return rule_level, ""

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 GLOSSARY_FILE = Path(__file__).parent / "data" / "glossary.yaml"
+LAY_TERMS_FILE = Path(__file__).parent / "data" / "lay_terms.yaml"
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,32 @@ def matching_terms(query: str) -> list[Term]:
     return [term for term, pattern in _patterns() if pattern.search(query)]
 
 
+@lru_cache(maxsize=1)
+def _lay_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    entries = yaml.safe_load(LAY_TERMS_FILE.read_text(encoding="utf-8")) or []
+    compiled = []
+    for entry in entries:
+        words = sorted((str(w) for w in entry["lay"]), key=len, reverse=True)
+        alternatives = "|".join(re.escape(w) for w in words)
+        compiled.append(
+            (re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE), str(entry["formal"]))
+        )
+    return tuple(compiled)
+
+
+def formal_words(query: str) -> list[str]:
+    """The procedures' words for the everyday words in a query (kb/data/lay_terms.yaml)."""
+    return [formal for pattern, formal in _lay_patterns() if pattern.search(query)]
+
+
 def expand_query(query: str) -> str:
-    """Extra words for the keyword side: each matched term's expansion and related words."""
+    """Extra words for the keyword side: matched terms' expansions and related words, and the
+    formal words for everyday ones."""
     extra: list[str] = []
     for term in matching_terms(query):
         extra.append(term.expansion)
         extra.extend(term.related)
+    extra.extend(formal_words(query))
     return " ".join(extra)
 
 
@@ -63,4 +84,5 @@ def spell_out(query: str) -> str:
     """The query with each matched acronym's expansion added in brackets, for the dense side:
     the embedding model knows 'Female Genital Mutilation' far better than 'FGM'."""
     expansions = [t.expansion for t in matching_terms(query) if t.expansion.lower() not in query.lower()]
+    expansions += formal_words(query)
     return f"{query} ({'; '.join(expansions)})" if expansions else query

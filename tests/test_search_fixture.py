@@ -134,3 +134,11 @@ def test_off_topic_question_is_flagged_as_a_weak_match(fixture_searcher) -> None
 
     assert answer(fixture_searcher, "banana spaceship recipe", k=3).to_json()["weak_match"] is True
     assert answer(fixture_searcher, "forced marriage protection order", k=3).weak_match is False
+
+
+def test_everyday_words_bring_the_procedures_words() -> None:
+    from kb.glossary import expand_query, spell_out
+
+    assert "forced marriage" in expand_query("her dad wants her married off")
+    assert "self-harm" in spell_out("my pupil is cutting herself")
+    assert expand_query("the weather is nice") == ""

@@ -99,6 +99,11 @@ def _previous_state(index_dir: Path) -> tuple[dict[str, np.ndarray], dict[str, d
     except (OSError, ValueError):
         return {}, {}, None
     by_key = {r["embed_key"]: vectors[i] for i, r in enumerate(records) if "embed_key" in r}
+    try:
+        headings = np.load(build / "heading_vectors.npy")
+        by_key.update({r["heading_key"]: headings[i] for i, r in enumerate(records) if "heading_key" in r})
+    except (OSError, ValueError):
+        pass  # a build from before heading vectors: they are embedded afresh
     return by_key, {d["source"]: d for d in docs}, build
 
 
@@ -124,6 +129,7 @@ def collect_passages(
             record = passage_to_json(passage)
             record["level_reasons"] = reasons
             record["embed_key"] = embed_key(settings.model, embedding_text(passage))
+            record["heading_key"] = embed_key(settings.model, "heading\n" + heading_text_of(record))
             record["sparse_text"] = " ".join(passage.heading_path) + "\n" + searchable_text(passage.text)
             records.append(record)
         documents.append(doc)
@@ -132,6 +138,10 @@ def collect_passages(
         prev_doc = previous_docs.get(relative_to_root(path))
         if prev_doc is not None and prev_doc["id"] not in loaded_ids and prev_build is not None:
             doc, prev_records = _carry_over(prev_build, prev_doc)
+            for record in prev_records:  # builds from before heading vectors lack the key
+                record.setdefault(
+                    "heading_key", embed_key(settings.model, "heading\n" + " > ".join(record["heading_path"]))
+                )
             documents.append(doc)
             records.extend(prev_records)
             report.carried_over.append(doc.id)
@@ -140,22 +150,37 @@ def collect_passages(
 
 def _embed(
     settings: Settings, records: list[dict], previous: dict[str, np.ndarray], report: BuildReport
-) -> np.ndarray:
-    missing = [i for i, r in enumerate(records) if r["embed_key"] not in previous]
-    report.reused = len(records) - len(missing)
-    report.embedded = len(missing)
-    dimension = next(iter(previous.values())).shape[0] if previous else 0
-    fresh = np.zeros((0, dimension), dtype=np.float32)
+) -> tuple[np.ndarray, np.ndarray]:
+    """Passage vectors and heading-path vectors, reusing the previous build's by key."""
+    passages, embedded = _vectors_for(
+        settings, [(r["embed_key"], r) for r in records], _embedding_input, previous
+    )
+    report.embedded, report.reused = embedded, len(records) - embedded
+    headings, _ = _vectors_for(settings, [(r["heading_key"], r) for r in records], heading_text_of, previous)
+    return passages, headings
+
+
+def _vectors_for(
+    settings: Settings, keyed: list[tuple[str, dict]], text_of, previous: dict[str, np.ndarray]
+) -> tuple[np.ndarray, int]:
+    """One vector per (key, record); each missing key embedded once. Returns (matrix, embedded)."""
+    missing: dict[str, str] = {}
+    for key, record in keyed:
+        if key not in previous and key not in missing:
+            missing[key] = text_of(record)
+    fresh: dict[str, np.ndarray] = {}
     if missing:
-        encoder = get_encoder(settings.model)
-        texts = [_embedding_input(records[i]) for i in missing]
-        fresh = encoder.encode(texts)
-        dimension = fresh.shape[1]
-    vectors = np.zeros((len(records), dimension), dtype=np.float32)
-    fresh_rows = dict(zip(missing, range(len(missing)), strict=True))
-    for i, record in enumerate(records):
-        vectors[i] = fresh[fresh_rows[i]] if i in fresh_rows else previous[record["embed_key"]]
-    return vectors
+        rows = get_encoder(settings.model).encode(list(missing.values()))
+        fresh = dict(zip(missing, rows, strict=True))
+    dimension = next(iter({**previous, **fresh}.values())).shape[0]
+    matrix = np.zeros((len(keyed), dimension), dtype=np.float32)
+    for i, (key, _) in enumerate(keyed):
+        matrix[i] = fresh[key] if key in fresh else previous[key]
+    return matrix, sum(1 for key, _ in keyed if key in fresh)
+
+
+def heading_text_of(record: dict) -> str:
+    return " > ".join(record["heading_path"])
 
 
 def _embedding_input(record: dict) -> str:
@@ -260,7 +285,7 @@ def _build_locked(settings: Settings, report: BuildReport, started: float) -> Bu
             + ("".join(f"\n  {e}" for e in report.errors))
         )
     t = time.perf_counter()
-    vectors = _embed(settings, records, previous_vectors, report)
+    vectors, heading_vectors = _embed(settings, records, previous_vectors, report)
     report.timings["embed"] = time.perf_counter() - t
 
     build_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{_corpus_hash(records)[:8]}"
@@ -272,6 +297,7 @@ def _build_locked(settings: Settings, report: BuildReport, started: float) -> Bu
     partial.mkdir(parents=True)
     t = time.perf_counter()
     np.save(partial / "vectors.npy", vectors)
+    np.save(partial / "heading_vectors.npy", heading_vectors)
     with open(partial / "passages.jsonl", "w", encoding="utf-8") as handle:
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -36,6 +36,7 @@ class LoadedIndex:
     vectors: np.ndarray
     dense: Any  # faiss.Index
     sparse: Any  # bm25s.BM25
+    heading_vectors: np.ndarray | None = None  # one row per passage: its heading path embedded
     position: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -137,4 +138,6 @@ def load_index(index_dir: Path, build_dir: Path | None = None) -> LoadedIndex:
     vectors = np.load(build / "vectors.npy", mmap_mode="r")
     dense = open_dense(build, vectors)  # FAISS file, or the configured backend (kb.dense)
     sparse = bm25s.BM25.load(str(build / "sparse"), load_corpus=False, mmap=False)
-    return LoadedIndex(build, manifest, documents, passages, vectors, dense, sparse)
+    headings_file = build / "heading_vectors.npy"
+    headings = np.load(headings_file, mmap_mode="r") if headings_file.is_file() else None
+    return LoadedIndex(build, manifest, documents, passages, vectors, dense, sparse, headings)

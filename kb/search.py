@@ -26,6 +26,9 @@ CANDIDATES = 100
 RRF_K = 60
 FUSION = os.environ.get("KB_FUSION", "convex")  # convex | rrf (see kb eval for both)
 KEYWORD_WEIGHT = 0.1
+# How much the question's similarity to a passage's heading path (chapter > section) adds:
+# the section titles say what a passage is for. 0.2-0.5 all lifted dev MRR@10 0.59 -> ~0.65.
+HEADING_WEIGHT = 0.3
 MAX_QUERY_CHARS = 2000
 
 
@@ -148,8 +151,8 @@ class Searcher:
         sparse_scores: np.ndarray,
         k: int,
     ) -> list[tuple[int, float]]:
-        """Fuse the two rankings by FUSION ('convex': cosine + scaled BM25, the default, measured
-        best on the dev questions; 'rrf': reciprocal rank fusion)."""
+        """Fuse the two rankings by FUSION ('convex': cosine + scaled BM25 + heading similarity,
+        the default, measured best on the dev questions; 'rrf': reciprocal rank fusion)."""
         if FUSION == "rrf":
             fused = reciprocal_rank([dense_rank, sparse_rank], k=RRF_K)
             return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
@@ -159,6 +162,9 @@ class Searcher:
         vector = self.encoder.encode_query(vector_query)
         cosine = np.asarray(self.index.vectors[candidates], dtype=np.float32) @ vector
         fused = dense_plus_keyword(cosine, sparse_scores[candidates], KEYWORD_WEIGHT)
+        if self.index.heading_vectors is not None:
+            headings = np.asarray(self.index.heading_vectors[candidates], dtype=np.float32)
+            fused = fused + HEADING_WEIGHT * (headings @ vector)
         order = np.lexsort((candidates, -fused))[:k]
         return [(int(candidates[i]), float(fused[i])) for i in order]
 

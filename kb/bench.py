@@ -128,7 +128,7 @@ def run_bench(
 ) -> dict[str, Any]:
     """Every measurement of `kb bench`, as one JSON-ready dict (keys listed in bench/README.md)."""
     from kb.answer import answer
-    from kb.encoder import Encoder, backend_from_env
+    from kb.encoder import Encoder
     from kb.index import current_build, load_index, read_manifest
     from kb.search import Searcher
 
@@ -164,7 +164,7 @@ def run_bench(
         build = current_build(bench_settings.index_dir)
         manifest = read_manifest(build)
         t = time.perf_counter()
-        encoder = Encoder(manifest.get("model", settings.model))
+        encoder = Encoder(manifest.get("model", settings.model), manifest.get("encoder_backend"))
         model_load = time.perf_counter() - t
         t = time.perf_counter()
         index = load_index(bench_settings.index_dir, build)
@@ -224,7 +224,7 @@ def run_bench(
                 "dense_index": manifest.get("dense_index"),
             },
             "config": {
-                "encoder_backend": backend_from_env(),
+                "encoder_backend": encoder.backend,
                 "vector_backend": os.environ.get("KB_VECTOR_BACKEND", "faiss"),
                 "model": manifest.get("model"),
                 "questions": len(questions),

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kb.errors import UnknownAreaError
 from kb.model import Hit
 from kb.search import Filters, Searcher
-
 
 WEAK_MATCH_BELOW = (
     0.30  # fused score (cosine + scaled BM25) of the best passage; off-topic questions sit near 0.1-0.2
@@ -38,8 +38,26 @@ class Answer:
         return data
 
 
+NATIONAL_999 = {
+    "service": "Police (emergency)",
+    "detail": "999",
+    "citation": "",
+    "note": "999 is the national emergency number; no levels-of-need framework is loaded for this area.",
+}
+
+
+CAVEAT_NO_FRAMEWORK = (
+    "No levels-of-need framework is loaded for this area, so no level is suggested: use your "
+    "professional judgement and consult your designated safeguarding lead or the local MASH. "
+    "If a child is in immediate danger, call 999."
+)
+
+
 def threshold_for(question: str, area: str | None, hits: list[Hit]) -> dict[str, Any] | None:
-    """The level the question implies (kb.thresholds), or None if levels are not available."""
+    """The level the question implies (kb.thresholds), or None if levels are not available.
+
+    An area with documents but no framework of its own gets no level (another area's levels
+    and phone numbers would be wrong there), but immediate danger still brings 999."""
     try:
         from kb.thresholds import FrameworkError, threshold_for_query
     except ImportError:
@@ -47,8 +65,21 @@ def threshold_for(question: str, area: str | None, hits: list[Hit]) -> dict[str,
     top = [(h.passage.id, h.levels) for h in hits]
     try:
         return threshold_for_query(question, area, top)
+    except UnknownAreaError:
+        danger = threshold_for_query(question, None, [])["immediate_danger"]
     except FrameworkError:
         return None  # a corpus without frameworks (e.g. a test fixture) implies no level
+    return {
+        "framework": None,
+        "level": None,
+        "label": "no levels-of-need framework for this area",
+        "why": [],
+        "response": [],
+        "contacts": [NATIONAL_999],
+        "immediate_danger": danger,
+        "caveat": CAVEAT_NO_FRAMEWORK,
+        "superseded": False,
+    }
 
 
 def answer(

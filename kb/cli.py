@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kb.config import Settings
-from kb.errors import KBError
+from kb.errors import InputFileError, KBError, UnknownAreaError
 
 # Modules that add their own sub-commands: each has register(subparsers) -> None.
 EXTENSIONS = ("kb.cli_levels", "kb.cli_maintain", "kb.cli_packs", "kb.cli_bench")
@@ -46,16 +46,31 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _questions_from(path: Path) -> list[str]:
+    """One question a line: plain text, or JSONL with a 'question' key. Errors name file and line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc})") from exc
     questions = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for n, line in enumerate(lines, 1):
         line = line.strip()
         if not line:
             continue
         if line.startswith("{"):
-            questions.append(str(json.loads(line).get("question", "")))
+            try:
+                questions.append(str(json.loads(line).get("question", "")))
+            except json.JSONDecodeError as exc:
+                raise InputFileError(f"{path}:{n}: not JSON ({exc.msg})") from exc
         else:
             questions.append(line)
     return questions
+
+
+def _check_area(area: str | None, searcher) -> None:
+    """An --area the index does not hold is a typo: say which areas there are."""
+    known = sorted({doc.area for doc in searcher.index.documents.values()})
+    if area and area not in known:
+        raise UnknownAreaError(f"unknown --area {area!r}; areas in the index: {', '.join(known)}")
 
 
 def _print_answer_text(data: dict) -> None:
@@ -92,6 +107,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     searcher = get_searcher()
     filters = _filters(args)
+    _check_area(args.area, searcher)
     if args.batch:
         for question in _questions_from(Path(args.batch)):
             _print_json(answer(searcher, question, k=args.k, filters=filters).to_json())

@@ -15,3 +15,11 @@ class IndexMissingError(KBError):
 
 class UnknownPassageError(KBError):
     """A passage id that the index does not hold."""
+
+
+class InputFileError(KBError):
+    """A file given on the command line cannot be read or has a bad line; names file and line."""
+
+
+class UnknownAreaError(KBError, ValueError):
+    """An area with no levels-of-need framework (a ValueError too, for callers that catch that)."""

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from kb.errors import UnknownAreaError
 from kb.levels_data import (
     CANONICAL_NAMES,
     Citation,
@@ -332,7 +333,7 @@ def framework_for_area(area: str, frameworks: dict[str, Framework] | None = None
     if for_area:
         return for_area[0]
     known = ", ".join(sorted({fw.area for fw in frameworks.values()}))
-    raise ValueError(f"no levels-of-need framework for area {area!r}; known areas: {known}")
+    raise UnknownAreaError(f"no levels-of-need framework for area {area!r}; known areas: {known}")
 
 
 def _evidence_for(

@@ -74,6 +74,8 @@ def _check_area(area: str | None, searcher) -> None:
 
 
 def _print_answer_text(data: dict) -> None:
+    from kb.thresholds import borrowed_note
+
     threshold = data.get("threshold") or {}
     if threshold.get("immediate_danger"):
         print("IMMEDIATE DANGER: if a child is in immediate danger call 999 now.")
@@ -86,7 +88,8 @@ def _print_answer_text(data: dict) -> None:
             f"[{threshold.get('framework', '')}]{flag}"
         )
         for why in threshold.get("why", [])[:2]:
-            print(f'  "{why["text"]}"  [{why["citation"]}]')
+            note = borrowed_note(why)
+            print(f'  "{why["text"]}"  [{why["citation"]}]' + (f"  [{note}]" if note else ""))
     if threshold.get("caveat") and (threshold.get("level") or threshold.get("immediate_danger")):
         print(threshold["caveat"])
     if not data["results"]:

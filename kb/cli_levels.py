@@ -21,6 +21,8 @@ def _print_json(data: object) -> None:
 
 def format_level_text(data: dict[str, Any]) -> str:
     """The answer as a practitioner reads it: danger first, level, evidence, response, contacts."""
+    from kb.thresholds import borrowed_note
+
     lines: list[str] = []
     if data.get("immediate_danger"):
         lines.append("IMMEDIATE DANGER: call 999 now, then the area's emergency route below.")
@@ -38,8 +40,8 @@ def format_level_text(data: dict[str, Any]) -> str:
         lines.append("Evidence (the framework's own words):")
         for e in data["evidence"]:
             lines.append(f'  - "{e["text"]}"')
-            borrowed = f"  [from {e['from_framework']}, superseded]" if e.get("from_framework") else ""
-            lines.append(f"    {e['citation']}{borrowed}")
+            borrowed = borrowed_note(e)
+            lines.append(f"    {e['citation']}" + (f"  [{borrowed}]" if borrowed else ""))
     for reason in data.get("reasons") or []:
         lines.append(f"  why: {reason}")
     if data.get("response"):

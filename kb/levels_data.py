@@ -81,11 +81,13 @@ class Indicator:
     citation: Citation
     concerns: tuple[str, ...] = ()
     from_framework: str = ""  # set when borrowed from another (e.g. superseded) framework
+    from_superseded: bool = False  # the framework it was borrowed from is superseded
 
     def to_json(self) -> dict[str, Any]:
         out = {"text": self.text, "citation": self.citation.text, "source": self.citation.to_json()}
         if self.from_framework:
             out["from_framework"] = self.from_framework
+            out["superseded"] = self.from_superseded
         return out
 
 
@@ -329,7 +331,10 @@ def _borrow(framework: Framework, data: dict, parsed: dict[str, Framework]) -> F
             donor = parsed[ind_from].level(level.level)
             level = replace(
                 level,
-                indicators=tuple(replace(ind, from_framework=ind_from) for ind in donor.indicators),
+                indicators=tuple(
+                    replace(ind, from_framework=ind_from, from_superseded=parsed[ind_from].superseded)
+                    for ind in donor.indicators
+                ),
             )
         if con_from and not level.contacts:
             donor = parsed[con_from].level(level.level)

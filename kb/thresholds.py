@@ -116,7 +116,8 @@ def threshold_for_query(
     why: list[dict[str, Any]] = []
     level = assessment.level if assessment else None
     if assessment and level is not None and assessment.concerns != ["wellbeing-positive"]:
-        why = [{"text": e["text"], "citation": e["citation"]} for e in assessment.evidence]
+        keep = ("text", "citation", "from_framework", "superseded")
+        why = [{k: e[k] for k in keep if k in e} for e in assessment.evidence]
     else:
         level = None
         named, reasons = levels_for_passage(question or "", ("", question or ""), "question")
@@ -157,6 +158,22 @@ def threshold_for_query(
     }
 
 
+def borrowed_note(evidence: dict[str, Any]) -> str:
+    """'from bromley-2011, superseded' for an indicator borrowed from another framework, else ''.
+
+    Every place that shows evidence (CLI, app, pack exports) flags a superseded source with it."""
+    source = evidence.get("from_framework")
+    if not source:
+        return ""
+    superseded = evidence.get("superseded")
+    if superseded is None:  # evidence stored before the flag existed (e.g. in a saved pack)
+        try:
+            superseded = load_frameworks()[source].superseded
+        except (FrameworkError, KeyError):
+            superseded = False
+    return f"from {source}, superseded" if superseded else f"from {source}"
+
+
 def _contact_list(framework: Framework, level: int | None, immediate: bool) -> list[dict[str, Any]]:
     from kb.scenario import _contacts
 
@@ -174,6 +191,7 @@ __all__ = [
     "Level",
     "LevelAssessment",
     "assess_scenario",
+    "borrowed_note",
     "evaluate_scenarios",
     "format_evaluation",
     "format_scenario_report",

@@ -8,6 +8,7 @@ import streamlit as st
 
 from kb.context import PassageContext
 from kb.model import AREA_NAMES, Document, Hit
+from kb.thresholds import borrowed_note
 from kb_app.navigation import go, link
 from kb_app.render import date_note, display_markdown, html_text, md_escape, tel_href
 from kb_app.resources import emergency_contacts, level_description
@@ -126,6 +127,9 @@ def _level_words(threshold: dict[str, Any], framework_title: str, description: d
         for item in indicators:
             st.markdown(f"- {md_escape(item['text'])}")
             where = _source(item["citation"], framework_title) if item.get("citation") else ""
+            borrowed = borrowed_note(item)
+            if borrowed:
+                where += f" ({md_escape(borrowed)})"
             if item.get("matched"):
                 where += f" · matched: “{md_escape(item['matched'])}”"
             if where:
@@ -146,6 +150,8 @@ def _level_actions(threshold: dict[str, Any], framework_title: str) -> None:
             st.markdown(f"- {md_escape(c['service'])}: **{md_escape(c['detail'])}**")
             if c.get("citation"):
                 st.caption(_source(c["citation"], framework_title))
+            if "superseded" in (c.get("note") or ""):
+                st.caption(md_escape(c["note"]))
 
 
 def passage_context_view(ctx: PassageContext, terms: list[str]) -> None:

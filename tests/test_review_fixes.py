@@ -65,3 +65,66 @@ def test_an_area_without_a_framework_suggests_no_level_but_danger_still_brings_9
     assert [c["detail"] for c in danger["contacts"]] == ["999"]
     calm = threshold_for("what is the policy on bullying", "newshire", [])
     assert calm is not None and not calm["immediate_danger"] and calm["framework"] is None
+
+
+# ------------------------------------------------------- evidence from a superseded framework
+
+BROMLEY_CASE = "A 6 year old says her dad hit her with a belt last night and she is scared to go home"
+
+
+def _bromley_assessment() -> dict:
+    from kb.thresholds import assess_scenario
+
+    data = assess_scenario(BROMLEY_CASE, area="bromley", use_embeddings=False).to_json()
+    assert not data["superseded"]  # the current Bromley framework ...
+    assert any(e.get("from_framework") == "bromley-2011" for e in data["evidence"])  # ... borrows 2011's
+    return data
+
+
+def test_indicators_borrowed_from_a_superseded_framework_say_so() -> None:
+    borrowed = [e for e in _bromley_assessment()["evidence"] if e.get("from_framework")]
+    assert borrowed and all(e["superseded"] is True for e in borrowed)
+
+
+def test_search_threshold_keeps_the_superseded_flag_of_its_evidence() -> None:
+    from kb.thresholds import threshold_for_query
+
+    why = threshold_for_query(BROMLEY_CASE, "bromley", [])["why"]
+    assert any(w.get("from_framework") == "bromley-2011" and w["superseded"] for w in why)
+
+
+def test_level_text_and_pack_notes_flag_superseded_evidence_and_contacts() -> None:
+    from kb.cli_levels import format_level_text
+    from kb.packs.discussion import discussion_lines
+    from kb.packs.model import ScenarioItem
+
+    data = _bromley_assessment()
+    assert "[from bromley-2011, superseded]" in format_level_text(data)
+    notes = "\n".join(discussion_lines(ScenarioItem(text=BROMLEY_CASE, assessment=data)))
+    assert "[from bromley-2011, superseded]" in notes
+    assert "(superseded); check it is current]" in notes  # a contact from the 2011 document
+
+
+def test_evidence_saved_before_the_flag_existed_is_still_flagged_from_the_framework_data() -> None:
+    from kb.thresholds import borrowed_note
+
+    assert borrowed_note({"text": "x", "from_framework": "bromley-2011"}) == "from bromley-2011, superseded"
+    assert borrowed_note({"text": "x"}) == ""
+
+
+@pytest.mark.slow
+def test_app_level_card_flags_evidence_from_a_superseded_framework() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app_helpers import APP
+
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params["page"] = "levels"
+    at.query_params["area"] = "bromley"
+    at.run()
+    at.text_area(key="case_text").input(BROMLEY_CASE)
+    at = next(b for b in at.button if b.label == "Check the level").click().run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    card = [c for c in captions if c.startswith("Source:") and "from bromley\\-2011, superseded" in c]
+    assert card, captions

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from kb.packs.model import ScenarioItem
+from kb.thresholds import borrowed_note
 
 QUESTION = "What level of need does this suggest, and what would you do next?"
 SAFETY_LINE = "A level is a prompt for professional judgement. If a child is in immediate danger, call 999."
@@ -44,7 +45,9 @@ def discussion_lines(item: ScenarioItem) -> list[str]:
         lines.append("Evidence:")
         for e in evidence:
             level = f"level {e['level']}: " if e.get("level") is not None else ""
-            lines.append(f'- {level}"{e.get("text", "")}" ({e.get("citation", "")})')
+            borrowed = borrowed_note(e)
+            flag = f" [{borrowed}]" if borrowed else ""
+            lines.append(f'- {level}"{e.get("text", "")}" ({e.get("citation", "")}){flag}')
             if e.get("matched"):
                 lines.append(f'  matched: "{e["matched"]}"')
     contacts = a.get("contacts") or []
@@ -53,7 +56,8 @@ def discussion_lines(item: ScenarioItem) -> list[str]:
         for c in contacts:
             label = c.get("service") or c.get("label") or ""
             detail = c.get("detail") or ""
-            lines.append(f"- {label}: {detail}".rstrip(": "))
+            note = f" [{c['note']}]" if "superseded" in (c.get("note") or "") else ""
+            lines.append(f"- {label}: {detail}".rstrip(": ") + note)
     lines.append(a.get("caveat") or DEFAULT_CAVEAT)
     if item.note:
         lines.append(f"Trainer notes: {item.note}")

@@ -31,6 +31,7 @@ def _matches(text: str, terms: list[str]) -> bool:
 
 
 def _level_column(framework, number: int, terms: list[str]) -> None:
+
     level = framework.level(number)
     st.markdown(f"**{md_escape(level.label)}**")
     st.caption(
@@ -41,9 +42,13 @@ def _level_column(framework, number: int, terms: list[str]) -> None:
     shown = [i for i in level.indicators if _matches(i.text, terms)]
     if shown:
         st.markdown("\n".join(f"- {md_escape(i.text)}" for i in shown))
-        borrowed = {i.from_framework for i in shown if i.from_framework}
+        borrowed = {
+            i.from_framework + (" (superseded)" if i.from_superseded else "")
+            for i in shown
+            if i.from_framework
+        }
         if borrowed:
-            st.caption(f"Indicators borrowed from: {', '.join(sorted(borrowed))}")
+            st.caption(md_escape(f"Indicators borrowed from: {', '.join(sorted(borrowed))}"))
     elif terms:
         st.caption("No indicator here matches the search.")
     if level.response and not terms:

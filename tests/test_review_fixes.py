@@ -128,3 +128,22 @@ def test_app_level_card_flags_evidence_from_a_superseded_framework() -> None:
     captions = [c.value for c in at.caption]
     card = [c for c in captions if c.startswith("Source:") and "from bromley\\-2011, superseded" in c]
     assert card, captions
+
+
+def test_app_shows_immediate_danger_even_when_the_filters_leave_no_passages(
+    monkeypatch: pytest.MonkeyPatch, fixture_settings: Settings
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app_helpers import APP
+
+    # the fixture index, with the real frameworks of corpus/ (KB_CORPUS_DIR left at its default)
+    monkeypatch.setenv("KB_INDEX_DIR", str(fixture_settings.index_dir))
+
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    at.selectbox(key="doc_type").select("training")  # the fixture corpus has no training documents
+    at.text_input(key="question_input").input(DANGER)
+    at = next(b for b in at.button if b.label == "Search").click().run()
+    assert not at.exception
+    assert any("Nothing in the procedures" in i.value for i in at.info)
+    assert any("call 999 now" in e.value for e in at.error)

@@ -95,6 +95,8 @@ def _related(result: Answer) -> None:
 
 def _results(engine: Searcher, result: Answer) -> None:
     if not result.hits:
+        if result.threshold and result.threshold.get("immediate_danger"):
+            level_card(result.threshold)  # danger is read from the question, not the passages
         where = "any area" if result.filters.area is None else AREA_NAMES.get(result.filters.area)
         st.info(
             f"Nothing in the procedures for {where} matches this question with these filters. "

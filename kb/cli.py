@@ -10,7 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kb.config import Settings
-from kb.errors import InputFileError, KBError, UnknownAreaError
+from kb.errors import KBError, UnknownAreaError
+from kb.jsonl import parse_line, read_lines
 
 # Modules that add their own sub-commands: each has register(subparsers) -> None.
 EXTENSIONS = ("kb.cli_levels", "kb.cli_maintain", "kb.cli_packs", "kb.cli_bench")
@@ -47,21 +48,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def _questions_from(path: Path) -> list[str]:
     """One question a line: plain text, or JSONL with a 'question' key. Errors name file and line."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc})") from exc
     questions = []
-    for n, line in enumerate(lines, 1):
+    for n, line in enumerate(read_lines(path), 1):
         line = line.strip()
-        if not line:
-            continue
         if line.startswith("{"):
-            try:
-                questions.append(str(json.loads(line).get("question", "")))
-            except json.JSONDecodeError as exc:
-                raise InputFileError(f"{path}:{n}: not JSON ({exc.msg})") from exc
-        else:
+            questions.append(str(parse_line(path, n, line).get("question", "")))
+        elif line:
             questions.append(line)
     return questions
 
@@ -151,7 +143,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 2
     output: dict = {}
     if args.questions:
-        from kb.evaluate import evaluate_questions, format_table, read_jsonl
+        from kb.evaluate import evaluate_questions, format_table
+        from kb.jsonl import read_jsonl
         from kb.search import get_searcher
 
         result = evaluate_questions(get_searcher(), read_jsonl(Path(args.questions)))

@@ -17,7 +17,7 @@ class UnknownPassageError(KBError):
     """A passage id that the index does not hold."""
 
 
-class InputFileError(KBError):
+class InputFileError(KBError, ValueError):
     """A file given on the command line cannot be read or has a bad line; names file and line."""
 
 

@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-from kb.errors import InputFileError
 from kb.search import Searcher
 from kb.text import normalise
 
 METHODS = ("keyword", "dense", "kb")
 CUTOFFS = (1, 3, 5, 10)
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    """Every non-blank line as a JSON object; a bad file or line raises InputFileError naming it."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc})") from exc
-    rows = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputFileError(f"{path}:{n}: not JSON ({exc.msg})") from exc
-        if not isinstance(row, dict):
-            raise InputFileError(f"{path}:{n}: expected a JSON object")
-        rows.append(row)
-    return rows
 
 
 def answers(text: str, snippets: list[str]) -> bool:

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from kb.errors import InputFileError
+from kb.jsonl import read_jsonl
 from kb.scenario import assess_scenario
 
 
 def read_scenarios(path: Path) -> list[dict[str, Any]]:
-    rows = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{n}: not JSON ({exc.msg})") from exc
+    rows = read_jsonl(Path(path))
+    for n, row in enumerate(rows, 1):
         if "scenario" not in row or row.get("level") not in (1, 2, 3, 4):
-            raise ValueError(f"{path}:{n}: needs 'scenario' and 'level' 1-4")
-        rows.append(row)
+            raise InputFileError(f"{path}: scenario {n}: needs 'scenario' and 'level' 1-4")
     return rows
 
 

@@ -49,7 +49,7 @@ def test_search_batch_with_a_missing_file_says_it_cannot_be_read(serve_fixture, 
 
 def test_eval_questions_with_a_bad_line_names_the_file_and_line(tmp_path: Path) -> None:
     from kb.errors import InputFileError
-    from kb.evaluate import read_jsonl
+    from kb.jsonl import read_jsonl
 
     bad = tmp_path / "q.jsonl"
     bad.write_text('{"question": "a", "snippets": []}\n\n[1, 2]\n', encoding="utf-8")
@@ -147,3 +147,15 @@ def test_app_shows_immediate_danger_even_when_the_filters_leave_no_passages(
     assert not at.exception
     assert any("Nothing in the procedures" in i.value for i in at.info)
     assert any("call 999 now" in e.value for e in at.error)
+
+
+def test_eval_scenarios_with_a_missing_file_or_level_names_the_file(tmp_path: Path) -> None:
+    from kb.errors import InputFileError
+    from kb.level_eval import read_scenarios
+
+    with pytest.raises(InputFileError, match="cannot be read"):
+        read_scenarios(tmp_path / "missing.jsonl")
+    no_level = tmp_path / "s.jsonl"
+    no_level.write_text('{"scenario": "a child"}\n', encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"s\.jsonl: scenario 1: needs 'scenario' and 'level'"):
+        read_scenarios(no_level)

@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", default=str(PROJECT_ROOT.parent / "shared/eval/dev_questions.jsonl"))
     parser.add_argument("--out", default=str(PROJECT_ROOT / "bench" / "encoders.json"))
     args = parser.parse_args(argv)
-    from kb.evaluate import read_jsonl
+    from kb.jsonl import read_jsonl
 
     result = compare(Settings.from_env(), read_jsonl(Path(args.questions)))
     out = Path(args.out)

@@ -52,7 +52,7 @@ def show_entry(entry: dict) -> None:
         st.markdown(f"Section changed: *{md_escape(' > '.join(section['heading_path']))}*")
         st.markdown(_diff_markdown(section["diff"]))
     for error in entry.get("errors", []):
-        st.warning(error)
+        st.warning(md_escape(error))
 
 
 def render(ctx: PageContext) -> None:

@@ -68,7 +68,7 @@ def _options(ctx: PageContext) -> ImportOptions:
 def _preview(plan: ImportPlan) -> None:
     st.subheader(f"Preview: {len(plan.documents)} document(s)")
     for note in plan.notes:
-        st.warning(note)
+        st.warning(md_escape(note))
     for doc in plan.documents:
         verb = "replaces" if doc.replaces else "new"
         with st.expander(f"{doc.title} · {doc.id} · {verb} · {doc.words} words"):
@@ -89,7 +89,7 @@ def _ingest(plan: ImportPlan) -> None:
         f"Now serving build {built.build_id}: {built.embedded} passages embedded, {built.reused} reused."
     )
     for error in built.errors:
-        st.warning(error)
+        st.warning(md_escape(error))
     changes = built.build_dir / "changes.json" if built.build_dir else None
     if changes and changes.is_file():
         show_entry(json.loads(changes.read_text(encoding="utf-8")))
@@ -121,11 +121,11 @@ def render(ctx: PageContext) -> None:
         try:
             plan = plan_import(path, options, settings().corpus_dir, display_name=upload.name)
         except KBError as exc:
-            st.error(str(exc).replace(folder + "/", ""))
+            st.error(md_escape(str(exc).replace(folder + "/", "")))
             return
         _preview(plan)
         if st.button("Import and rebuild", type="primary"):
             try:
                 _ingest(plan)
             except KBError as exc:
-                st.error(f"Not imported: {exc}. The index that was serving still serves.")
+                st.error(md_escape(f"Not imported: {exc}. The index that was serving still serves."))

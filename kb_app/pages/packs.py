@@ -82,7 +82,7 @@ def _choose_pack() -> str | None:
                 st.session_state[CURRENT] = created.name
                 names.append(created.name)
             except KBError as exc:
-                st.error(str(exc))
+                st.error(md_escape(str(exc)))
     if not names:
         left.info("No session packs yet: create one to start collecting passages.")
         return None
@@ -91,7 +91,7 @@ def _choose_pack() -> str | None:
     left.selectbox("Pack", names, key=CURRENT)
     broken = next((s for s in summaries if s.name == st.session_state[CURRENT] and s.error), None)
     if broken:
-        st.error(f"This pack file cannot be read, and has not been changed: {broken.error}")
+        st.error(md_escape(f"This pack file cannot be read, and has not been changed: {broken.error}"))
         return None
     return st.session_state[CURRENT]
 
@@ -123,7 +123,7 @@ def _preview(resolved: ResolvedPack) -> None:
     pack = resolved.pack.name
     total = len(resolved.entries)
     for warning in resolved.warnings:
-        st.warning(warning, icon=":material/published_with_changes:")
+        st.warning(md_escape(warning), icon=":material/published_with_changes:")
     if not total:
         st.info("This pack is empty: add passages, headings or a case scenario below.")
     scenario_number = 0

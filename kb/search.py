@@ -9,7 +9,6 @@ import os
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -212,7 +211,3 @@ def get_searcher(settings: Settings | None = None, with_encoder: bool = True) ->
                 manifest.get("model", settings.model), manifest.get("encoder_backend")
             )
         return searcher
-
-
-def index_location(settings: Settings | None = None) -> Path:
-    return (settings or Settings.from_env()).index_dir

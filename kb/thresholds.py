@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from kb.level_eval import evaluate_scenarios, format_evaluation
@@ -201,8 +200,3 @@ __all__ = [
     "threshold_for_query",
     "verify_framework",
 ]
-
-
-def _self_check(seeds_dir: Path) -> list[str]:
-    """Every citation problem across all frameworks (used by tests and `kb check`)."""
-    return [p for fw in load_frameworks().values() for p in verify_framework(fw, seeds_dir)]

@@ -159,3 +159,12 @@ def test_eval_scenarios_with_a_missing_file_or_level_names_the_file(tmp_path: Pa
     no_level.write_text('{"scenario": "a child"}\n', encoding="utf-8")
     with pytest.raises(InputFileError, match=r"s\.jsonl: scenario 1: needs 'scenario' and 'level'"):
         read_scenarios(no_level)
+
+
+@pytest.mark.slow
+def test_off_topic_questions_are_weak_matches_and_procedure_questions_are_not(real_searcher) -> None:
+    from kb.answer import answer
+
+    for question in ("how do I bake sourdough bread", "what is the capital of France"):
+        assert answer(real_searcher, question).weak_match, question
+    assert not answer(real_searcher, "a girl is being forced into marriage abroad").weak_match

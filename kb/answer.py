@@ -34,8 +34,7 @@ class Answer:
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"query": self.query, "results": [h.to_json() for h in self.hits]}
         data["weak_match"] = self.weak_match
-        if self.threshold is not None:
-            data["threshold"] = self.threshold
+        data["threshold"] = self.threshold  # null when no level applies (e.g. an empty question)
         data["filters"] = {k: v for k, v in self.filters.__dict__.items() if v}
         return data
 
@@ -89,5 +88,9 @@ def answer(
 ) -> Answer:
     filters = filters or Filters()
     hits = searcher.search(question, k=k, filters=filters)
-    threshold = threshold_for(question, filters.area, hits) if with_threshold and question.strip() else None
-    return Answer(question, hits, threshold, filters)
+    result = Answer(question, hits, None, filters)
+    if with_threshold and question.strip():
+        # A weak match's passages say little about this question: the level then comes from
+        # the question's own words only (immediate danger is still read from them).
+        result.threshold = threshold_for(question, filters.area, [] if result.weak_match else hits)
+    return result

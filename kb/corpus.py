@@ -63,11 +63,10 @@ def split_front_matter(path: Path, text: str) -> tuple[dict, int]:
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         raise CorpusError(f"{path}: no YAML front matter (the file must start with a '---' line)")
-    for number, line in enumerate(lines[1:], start=2):
-        if line.strip() == "---":
-            break
-    else:
+    closing = next((n for n, line in enumerate(lines[1:], start=2) if line.strip() == "---"), None)
+    if closing is None:
         raise CorpusError(f"{path}: front matter is not closed by a '---' line")
+    number = closing
     try:
         meta = yaml.safe_load("\n".join(lines[1 : number - 1])) or {}
     except yaml.YAMLError as exc:

@@ -12,7 +12,7 @@ from kb.model import Document
 from kb.text import content_key
 
 LOOKAHEAD = 400  # how far ahead a source line may be before it counts as unmatched
-MAX_JOINED = 12  # most source lines one corpus line may join  # how far ahead in the source a line may be found before it counts as unmatched
+MAX_JOINED = 12  # most source lines one corpus line may join
 
 
 def source_path(doc: Document, search_dirs: list[Path]) -> Path | None:

@@ -24,7 +24,9 @@ from kb.sparse import sparse_scores
 CANDIDATES = 100
 RRF_K = 60
 FUSION = os.environ.get("KB_FUSION", "convex")  # convex | rrf (see kb eval for both)
-KEYWORD_WEIGHT = 0.15  # dev + independent sets (99 questions): 0.1 -> 78, 0.15 -> 80, 0.2 -> 81 hits@5; MRR 0.62 / 0.61 / 0.59
+# Chosen on the dev + independent sets (99 questions): 0.1 / 0.15 / 0.2 gave 78 / 80 / 81
+# hits@5 and MRR@10 0.62 / 0.61 / 0.59 (docs/retrieval.md).
+KEYWORD_WEIGHT = 0.15
 # How much the question's similarity to a passage's heading path (chapter > section) adds:
 # the section titles say what a passage is for. 0.2-0.5 all lifted dev MRR@10 0.59 -> ~0.65.
 HEADING_WEIGHT = 0.3

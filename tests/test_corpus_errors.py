@@ -13,7 +13,10 @@ from kb.corpus import load_corpus
 from kb.index import load_index, read_pointer
 from tests.conftest import FIXTURE_CORPUS
 
-GOOD = "---\nid: {id}\ntitle: {title}\narea: bromley\ntype: procedure\nstatus: current\n---\n# {title}\n\n{body}\n"
+GOOD = (
+    "---\nid: {id}\ntitle: {title}\narea: bromley\ntype: procedure\nstatus: current\n---\n"
+    "# {title}\n\n{body}\n"
+)
 
 BAD_FILES = {
     "empty.md": (b"", "empty"),

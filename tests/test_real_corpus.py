@@ -72,3 +72,19 @@ def test_superseded_document_is_flagged_in_every_result(real_searcher) -> None:
     for hit in old:
         data = hit.to_json()
         assert data["status"] == "superseded" and "SUPERSEDED" in data["citation"]
+
+
+def test_off_topic_question_gets_no_level_from_unrelated_passages(real_searcher) -> None:
+    from kb.answer import answer
+
+    result = answer(real_searcher, "how do I bake sourdough bread", k=3)
+    assert result.weak_match
+    assert result.threshold is None or result.threshold["level"] is None
+
+
+def test_danger_in_the_question_still_brings_999_and_level_4(real_searcher) -> None:
+    from kb.answer import answer
+
+    threshold = answer(real_searcher, "a girl is being taken abroad to be married next week", k=3).threshold
+    assert threshold["level"] == 4 and threshold["immediate_danger"]
+    assert threshold["contacts"][0]["detail"] == "999"

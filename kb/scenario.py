@@ -47,7 +47,7 @@ _NEGATION = re.compile(
 _NEGATING_PHRASE = re.compile(
     r"\b(no|nor any|nothing to suggest|not any|there (is|are|was|were) no)\s+(\w+\s+)?"
     r"(signs?|evidence|suggestions?|indications?|history|reports?|mention|concerns?|worries|"
-    r"issues|disclosures?|indicators?|marks|injuries|problems)\s+(of|about|around|regarding|with|"
+    r"issues|disclosures?|indicators?|marks|injuries|problems|thoughts|plans|intent(?:ions?)?)\s+(of|about|around|regarding|with|"
     r"that|to suggest)\b[^.;:!?]*$"
 )
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+|\s+(?:but|whereas)\s+")

@@ -411,3 +411,52 @@ def test_a_question_naming_a_procedure_takes_its_level_before_the_passages():
     question = "what do I do if a girl tells me she is being taken abroad to be married"
     t = threshold_for_query(question, None, [])
     assert t["level"] == 4 and t["immediate_danger"] is True and t["contacts"][0]["detail"] == "999"
+
+
+# ---------------------------------------------------------------- third held-out set (generic fixes)
+
+
+@pytest.mark.parametrize(
+    ("text", "concern"),
+    [
+        ("A 16 year old got a youth caution for possession of cannabis.", "faith-abuse"),
+        ("She keeps missing school to look after her brother because mum works nights.", "missing-serious"),
+        (
+            "He has been hitting other children, throwing chairs - and mum says she can't cope.",
+            "domestic-abuse-serious",
+        ),
+        (
+            "Mum had postnatal depression four years ago, was treated and has been well since.",
+            "parent-mental-health",
+        ),
+        (
+            "Mum had postnatal depression four years ago, was treated and has been well since.",
+            "mental-health-child",
+        ),
+    ],
+)
+def test_words_that_only_look_like_a_concern_do_not_fire_it(text, concern):
+    assert concern not in fast(text).concerns
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An 8 year old says mum's boyfriend plays 'the secret game' with her and she mustn't tell.",
+        "Mum's partner, who served a sentence for grievous bodily harm to a toddler, babysits her son.",
+        "A 13 yr old girl says her boyfriend is 19; she has stayed at his flat.",
+        "A 6 year old has bruises on his upper arm like fingertips.",
+        "First he said he fell over, then that his brother did it.",
+    ],
+)
+def test_plain_descriptions_of_level_4_indicators_are_level_4(text):
+    assert fast(text).level == 4
+
+
+def test_an_adult_boyfriend_is_level_4_only_for_a_child_under_16():
+    assert "under18-sexual-risk" not in fast("A 17 year old says her boyfriend is 19.").concerns
+
+
+def test_a_black_eye_from_a_witnessed_clash_of_heads_is_not_level_4():
+    text = "A 10 year old got a black eye clashing heads with a classmate; the teacher saw it happen."
+    assert fast(text).level != 4

@@ -573,7 +573,7 @@ def assess_scenario(
     if immediate:
         reasons.extend(f"immediate danger: {m.rule.label}" for m in immediate)
     if use_embeddings and use_model:
-        level, confidence = _learned_raise(
+        level, confidence = _learned_opinion(
             text, sentences, framework, level, confidence, evidence, reasons, corpus_dir
         )
 
@@ -607,7 +607,7 @@ def assess_scenario(
     )
 
 
-def _learned_raise(
+def _learned_opinion(
     text: str,
     sentences: list[str],
     framework: Framework,
@@ -617,8 +617,9 @@ def _learned_raise(
     reasons: list[str],
     corpus_dir: Path | None,
 ) -> tuple[int | None, str]:
-    """Let the learned model (kb.level_model) raise the level, never lower it; the evidence of a
-    raised level is the framework's own indicator of that level closest to the description."""
+    """Let the learned model (kb.level_model) change the level where its policy allows (raise;
+    level where no rule fired; a 2 it reads as universal down to 1; never a 3 or 4 lowered). The
+    evidence of its level is the framework's own indicator of that level closest to the text."""
     from kb import level_model
 
     model = level_model.get_level_model(corpus_dir)
@@ -628,6 +629,8 @@ def _learned_raise(
     raised, why = level_model.combine(level, opinion)
     if raised == level or raised is None:
         return level, confidence
+    if level is not None and raised < level:
+        evidence[:] = [e for e in evidence if e.get("level") != level]  # the rules' 2 no longer stands
     matched = opinion.clause if raised == 4 else text
     indicator, similarity = level_model.nearest_indicator(matched, framework.id, raised, corpus_dir)
     reasons.append(f"learned model: {why}")

@@ -10,7 +10,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from kb.level_cv import leave_one_set_out  # noqa: E402
-from kb.level_model import SecondOpinion, combine  # noqa: E402
+from kb.level_model import _NEGATED_CLAUSE, SecondOpinion, combine  # noqa: E402
 from kb.scenario import assess_scenario  # noqa: E402
 
 FIRST_SIGHT = Path(__file__).parent / "fixtures" / "rules_first_sight.json"
@@ -20,9 +20,34 @@ def opinion(p1: float, p2: float, p3: float, p4: float, clause_p4: float | None 
     return SecondOpinion((p1, p2, p3, p4), p4 if clause_p4 is None else clause_p4, "a clause")
 
 
-def test_the_model_never_lowers_the_rules_level():
+def test_the_model_never_lowers_a_level_3_or_4():
     assert combine(4, opinion(0.97, 0.01, 0.01, 0.01))[0] == 4
     assert combine(3, opinion(0.9, 0.05, 0.03, 0.02))[0] == 3
+
+
+def test_a_level_2_the_model_reads_as_universal_becomes_1_with_a_reason():
+    level, why = combine(2, opinion(0.85, 0.1, 0.03, 0.02))
+    assert level == 1 and "universal" in why
+    assert combine(2, opinion(0.6, 0.3, 0.05, 0.05)) == (2, "")  # not confident: the rules stand
+
+
+def test_where_no_rule_fired_a_fairly_confident_reading_gives_the_level():
+    assert combine(None, opinion(0.55, 0.25, 0.1, 0.1))[0] == 1
+    assert combine(None, opinion(0.35, 0.35, 0.2, 0.1))[0] is None  # no level is invented
+
+
+@pytest.mark.parametrize(
+    ("clause", "negated"),
+    [
+        ("No thoughts of ending her life", True),
+        ("the GP found nothing physical", True),
+        ("there were no marks on her", True),
+        ("He has not eaten since yesterday", False),
+        ("She says she wants to die", False),
+    ],
+)
+def test_a_clause_that_only_says_what_is_absent_is_not_read_for_level_4(clause, negated):
+    assert bool(_NEGATED_CLAUSE.search(clause)) is negated
 
 
 def test_a_confident_level_4_reading_raises_to_4_with_a_reason():
@@ -59,4 +84,4 @@ def test_leave_one_set_out_combined_has_no_level4_under_calls():
         assert fold["combined"]["level4_under_calls"] == 0, name
         if fold["rules_source"] == "first sight":
             assert fold["combined"]["accuracy"] >= fold["rules"]["accuracy"], name
-    assert report["total"]["combined"]["over_call_rate"] <= 0.16  # measured 0.147: the price
+    assert report["total"]["combined"]["over_call_rate"] <= 0.16  # measured 0.151 (5 folds): the price

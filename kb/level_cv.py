@@ -26,8 +26,9 @@ from kb.scenario import assess_scenario, split_sentences
 DEFAULT_FIRST_SIGHT = Path(__file__).resolve().parent.parent / "tests/fixtures/rules_first_sight.json"
 # The thresholds searched by --nested (1.01: that route off). Ties go to the first in this order.
 POLICY_GRID = {
-    "raise_to_4_at": (0.4, 0.5, 0.6, 0.7, 0.8),
-    "raise_to_4_clause_at": (0.85, 0.9, 0.95, 1.01),
+    "raise_to_4_at": (0.3, 0.35, 0.4, 0.5, 0.6),
+    "raise_to_4_if_most_likely": (True, False),
+    "raise_to_4_clause_at": (0.8, 0.85, 0.9, 0.95, 1.01),
     "raise_at": (0.7, 0.8, 0.9, 1.01),
     "lower_to_1_at": (0.7, 0.8, 0.9, 1.01),
     "raise_from_nothing_at": (0.5, 0.6, 0.7, 0.8),

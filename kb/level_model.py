@@ -25,9 +25,9 @@ import numpy as np
 from kb.levels_data import frameworks_dir, load_frameworks
 
 TRAINING_SUBDIR = "training"
-# Chosen by nested leave-one-set-out cross-validation over five sets (docs/levels.md,
-# `python -m kb.level_cv --nested`): every outer fold picked the same thresholds on its inner folds.
-C_REGULARISATION = 4.0  # inverse L2 strength: smoother probabilities generalise better than 16
+# Chosen by leave-one-set-out cross-validation (docs/levels.md, `python -m kb.level_cv [--nested]`):
+# the setting with no level-4 under-call on any of the six held-out sets, then the fewest errors.
+C_REGULARISATION = 8.0  # inverse L2 strength (4, 8, 16 measured; 8 fewest errors, no L4 under)
 INDICATOR_WEIGHT = 0.25  # an indicator phrase counts a quarter of a case description
 
 
@@ -35,7 +35,10 @@ INDICATOR_WEIGHT = 0.25  # an indicator phrase counts a quarter of a case descri
 class Policy:
     """When the model's reading changes the rules' level (see `combine`)."""
 
-    raise_to_4_at: float = 0.4  # P(level 4) of the whole description from which the answer is 4
+    raise_to_4_at: float = 0.35  # P(level 4) of the whole description from which the answer is 4
+    # ... or whenever level 4 is the model's most likely reading (P4 0.34 and 0.40 of two level-4
+    # cases that stayed under otherwise were each the largest of the four)
+    raise_to_4_if_most_likely: bool = True
     raise_to_4_clause_at: float = 0.85  # ... or P(level 4) of one (not negated) clause of it
     raise_at: float = 0.7  # P(level L), L above the rules' level 1-3, from which the answer is L
     raise_from_nothing_at: float = 0.5  # ... when no rule fired at all
@@ -188,14 +191,17 @@ def combine(
 ) -> tuple[int | None, str]:
     """The policy: the rules' level unless the model is confident of another one.
 
-    Level 4 when P(4) of the description >= raise_to_4_at or of one clause >= raise_to_4_clause_at
-    (safety bias); otherwise the model's most likely level when above the rules' and confident
-    (raise_at, or raise_from_nothing_at when no rule fired); a rules' level 2 becomes 1 when
-    P(1) >= lower_to_1_at. A 3 or a 4 is never lowered. Returns (level, reason; '' when the
-    rules' level stands)."""
+    Level 4 when P(4) of the description >= raise_to_4_at, or is the largest of the four, or
+    P(4) of one clause >= raise_to_4_clause_at (safety bias); otherwise the model's most likely
+    level when above the rules' and confident (raise_at, or raise_from_nothing_at when no rule
+    fired); a rules' level 2 becomes 1 when P(1) >= lower_to_1_at. A 3 or a 4 is never lowered.
+    Returns (level, reason; '' when the rules' level stands)."""
     base = rule_level or 0
     p4 = opinion.proba[3]
-    if base < 4 and (p4 >= policy.raise_to_4_at or opinion.clause_p4 >= policy.raise_to_4_clause_at):
+    most_likely_4 = policy.raise_to_4_if_most_likely and p4 == max(opinion.proba)
+    if base < 4 and (
+        p4 >= policy.raise_to_4_at or most_likely_4 or opinion.clause_p4 >= policy.raise_to_4_clause_at
+    ):
         return 4, (
             f"similar to level-4 cases (P(level 4) {p4:.2f} for the description, "
             f"{opinion.clause_p4:.2f} for its clause {opinion.clause!r}): raised to 4 (safety bias)"

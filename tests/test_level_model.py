@@ -55,6 +55,7 @@ def test_a_confident_level_4_reading_raises_to_4_with_a_reason():
     assert level == 4 and "safety bias" in why
     assert combine(1, opinion(0.6, 0.1, 0.1, 0.2, clause_p4=0.95))[0] == 4  # one alarming clause
     assert combine(2, opinion(0.3, 0.3, 0.2, 0.2)) == (2, "")  # not confident: the rules stand
+    assert combine(2, opinion(0.1, 0.3, 0.25, 0.35))[0] == 4  # level 4 its most likely reading
 
 
 @pytest.mark.slow
@@ -84,4 +85,4 @@ def test_leave_one_set_out_combined_has_no_level4_under_calls():
         assert fold["combined"]["level4_under_calls"] == 0, name
         if fold["rules_source"] == "first sight":
             assert fold["combined"]["accuracy"] >= fold["rules"]["accuracy"], name
-    assert report["total"]["combined"]["over_call_rate"] <= 0.16  # measured 0.151 (5 folds): the price
+    assert report["total"]["combined"]["over_call_rate"] <= 0.18  # measured 0.171 (6 folds): the price

@@ -10,6 +10,7 @@ Safety bias: one plausible level-4 concern makes the answer level 4. See docs/le
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -574,7 +575,15 @@ def assess_scenario(
         reasons.extend(f"immediate danger: {m.rule.label}" for m in immediate)
     if use_embeddings and use_model:
         level, confidence = _learned_opinion(
-            text, sentences, framework, level, confidence, evidence, reasons, corpus_dir
+            text,
+            sentences,
+            framework,
+            level,
+            confidence,
+            evidence,
+            reasons,
+            corpus_dir,
+            protective=universal_signs((m.rule.id for m in matches), rules),
         )
 
     caveat = CAVEAT
@@ -616,6 +625,8 @@ def _learned_opinion(
     evidence: list[dict[str, Any]],
     reasons: list[str],
     corpus_dir: Path | None,
+    *,
+    protective: bool = False,
 ) -> tuple[int | None, str]:
     """Let the learned model (kb.level_model) change the level where its policy allows (raise;
     level where no rule fired; a 2 it reads as universal down to 1; never a 3 or 4 lowered). The
@@ -626,7 +637,7 @@ def _learned_opinion(
     if model is None:
         return level, confidence
     opinion = level_model.second_opinion(model, text, sentences)
-    raised, why = level_model.combine(level, opinion)
+    raised, why = level_model.combine(level, opinion, protective=protective)
     if raised == level or raised is None:
         return level, confidence
     if level is not None and raised < level:
@@ -658,6 +669,14 @@ def _learned_opinion(
             },
         )
     return raised, "low" if level is None else "medium"
+
+
+def universal_signs(concern_ids: Iterable[str], rules: RuleSet) -> bool:
+    """Whether the description shows the universal-level picture (a level-1 concern fired:
+    needs met, secure parenting, good attendance ...); the learned model then needs a plainer
+    level-4 reading to raise (kb.level_model.Policy.raise_to_4_protected_at)."""
+    universal = {r.id for r in rules.concerns if r.level == 1}
+    return any(cid in universal for cid in concern_ids)
 
 
 def _as_written(matches: list[Match], sentences: list[str]) -> list[Match]:

@@ -58,6 +58,17 @@ def test_a_confident_level_4_reading_raises_to_4_with_a_reason():
     assert combine(2, opinion(0.1, 0.3, 0.25, 0.35))[0] == 4  # level 4 its most likely reading
 
 
+def test_beside_universal_level_signs_only_a_plain_level_4_reading_raises_a_rules_1_or_2():
+    alarming_clause = opinion(0.5, 0.1, 0.1, 0.3, clause_p4=0.95)
+    most_likely_4 = opinion(0.2, 0.2, 0.2, 0.4)
+    assert combine(1, alarming_clause)[0] == 4 and combine(2, most_likely_4)[0] == 4
+    assert combine(1, alarming_clause, protective=True) == (1, "")
+    assert combine(2, most_likely_4, protective=True) == (2, "")
+    assert combine(2, opinion(0.1, 0.1, 0.05, 0.75), protective=True)[0] == 4  # plain: still raised
+    assert combine(3, most_likely_4, protective=True)[0] == 4  # a rules' 3 is not gated
+    assert combine(None, most_likely_4, protective=True)[0] == 4
+
+
 @pytest.mark.slow
 def test_a_raised_level_cites_the_frameworks_own_level_4_indicator():
     text = (
@@ -85,4 +96,4 @@ def test_leave_one_set_out_combined_has_no_level4_under_calls():
         assert fold["combined"]["level4_under_calls"] == 0, name
         if fold["rules_source"] == "first sight":
             assert fold["combined"]["accuracy"] >= fold["rules"]["accuracy"], name
-    assert report["total"]["combined"]["over_call_rate"] <= 0.18  # measured 0.171 (6 folds): the price
+    assert report["total"]["combined"]["over_call_rate"] <= 0.16  # measured 0.151 (6 folds): the price

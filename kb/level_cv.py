@@ -16,13 +16,12 @@ import itertools
 import json
 import sys
 from dataclasses import astuple
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from kb import level_model as lm
 from kb.level_eval import score
-from kb.scenario import assess_scenario, load_rules, split_sentences, universal_signs
+from kb.scenario import assess_scenario, split_sentences
 
 DEFAULT_FIRST_SIGHT = Path(__file__).resolve().parent.parent / "tests/fixtures/rules_first_sight.json"
 # The thresholds searched by --nested (1.01: that route off). Ties go to the first in this order.
@@ -33,10 +32,8 @@ POLICY_GRID = {
     "raise_at": (0.7, 0.8, 0.9, 1.01),
     "lower_to_1_at": (0.7, 0.8, 0.9, 1.01),
     "raise_from_nothing_at": (0.5, 0.6, 0.7, 0.8),
-    "raise_to_4_protected_at": (0.7, 0.35, 0.5, 0.6, 0.8, 0.9),
 }
-# (gold, rules' level, model's reading, universal-level signs in the description)
-Scored = tuple[int, int | None, lm.SecondOpinion, bool]
+Scored = tuple[int, int | None, lm.SecondOpinion]  # (gold, rules' level, model's reading)
 
 
 def leave_one_set_out(
@@ -56,9 +53,9 @@ def leave_one_set_out(
             inner = [r for g in sets if g != held for r in readings(g, {held, g}, recorded, corpus_dir)]
             policy = choose_policy(inner)
         pairs = {
-            "rules": [(gold, rl) for gold, rl, _, _ in rows],
-            "learned": [(gold, _most_likely(op)) for gold, _, op, _ in rows],
-            "combined": [(gold, lm.combine(rl, op, policy, protective=pr)[0]) for gold, rl, op, pr in rows],
+            "rules": [(gold, rl) for gold, rl, _ in rows],
+            "learned": [(gold, _most_likely(op)) for gold, _, op in rows],
+            "combined": [(gold, lm.combine(rl, op, policy)[0]) for gold, rl, op in rows],
         }
         folds[held] = {
             "rules_source": "first sight" if held in recorded else "current rules (tuned on this set)",
@@ -72,34 +69,27 @@ def leave_one_set_out(
 
 
 def readings(held: str, excluded: set[str], recorded: dict, corpus_dir: Path | None) -> list[Scored]:
-    """The cases of set `held` read by a model trained without the `excluded` sets. Universal-level
-    signs are read by the current rules even where the level is the first-sight one (the rules of
-    then are not kept), a small optimism: the universal-level phrases were tuned on these sets."""
+    """The cases of set `held` read by a model trained without the `excluded` sets."""
     cases = lm.case_examples(corpus_dir)
     model = lm.fit([e for e in cases if e.source not in excluded] + lm.indicator_examples(corpus_dir))
     frameworks = _frameworks_by_id(corpus_dir)
-    rules = load_rules(corpus_dir)
     out = []
     for e in (e for e in cases if e.source == held):
-        now = _rules_reading(e.text, frameworks.get(e.id), corpus_dir)
-        rule_level = recorded[held][e.id] if held in recorded else now.level
-        opinion = lm.second_opinion(model, e.text, split_sentences(e.text))
-        out.append((e.level, rule_level, opinion, universal_signs(now.concerns, rules)))
+        if held in recorded:
+            rule_level = recorded[held][e.id]
+        else:
+            rule_level = assess_scenario(
+                e.text, framework_id=frameworks.get(e.id), corpus_dir=corpus_dir, use_model=False
+            ).level
+        out.append((e.level, rule_level, lm.second_opinion(model, e.text, split_sentences(e.text))))
     return out
-
-
-@lru_cache(maxsize=1024)
-def _rules_reading(text: str, framework_id: str | None, corpus_dir: Path | None):
-    return assess_scenario(
-        text, framework_id=framework_id, corpus_dir=corpus_dir, use_embeddings=False, use_model=False
-    )
 
 
 def choose_policy(rows: list[Scored]) -> lm.Policy:
     """The grid policy with no level-4 under-call if any, then fewest errors, then fewest over-calls."""
 
     def cost(policy: lm.Policy) -> tuple[int, int, int]:
-        r = score([(gold, lm.combine(rl, op, policy, protective=pr)[0]) for gold, rl, op, pr in rows])
+        r = score([(gold, lm.combine(rl, op, policy)[0]) for gold, rl, op in rows])
         return r["level4_under_calls"], r["under_calls"] + r["over_calls"], r["over_calls"]
 
     grid = (

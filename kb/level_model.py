@@ -43,13 +43,10 @@ class Policy:
     raise_at: float = 0.7  # P(level L), L above the rules' level 1-3, from which the answer is L
     raise_from_nothing_at: float = 0.5  # ... when no rule fired at all
     lower_to_1_at: float = 0.7  # P(level 1) from which a rules' level 2 becomes 1 (never 3 or 4)
-    # Where the rules read only needs universal or additional services meet (level 1 or 2) and the
-    # description also shows the frameworks' universal-level picture (needs met: secure parenting,
-    # good attendance, "Typically these children live in resilient and protective environments"),
-    # only a plain level-4 reading of the whole description raises to 4: P(level 4) >= this, and
-    # neither "most likely" nor one clause is enough. On the six folds none of the 17 level-4 cases
-    # the model had to raise showed such signs; 6 of its 19 false raises to 4 did (5 now stay).
-    raise_to_4_protected_at: float = 0.7
+    # ... and only for a description like the cases it learned from (cosine to the nearest
+    # labelled case): every labelled case is >= 0.45 from one of another set, off-topic text
+    # ("The weather in the car park was grey") <= 0.2, where the model's reading means nothing.
+    raise_from_nothing_min_similarity: float = 0.35
 
 
 POLICY = Policy()
@@ -182,6 +179,7 @@ class SecondOpinion:
     proba: tuple[float, float, float, float]
     clause_p4: float
     clause: str  # the clause most like level 4 (quoted as the evidence's `matched`)
+    similarity: float = 1.0  # cosine of the description to the nearest labelled case it learned from
 
 
 def second_opinion(model: LevelModel, text: str, clauses: Sequence[str]) -> SecondOpinion:
@@ -190,38 +188,37 @@ def second_opinion(model: LevelModel, text: str, clauses: Sequence[str]) -> Seco
     clauses = [c for c in clauses if c.strip() and not _NEGATED_CLAUSE.search(c)] or [text]
     per_clause = model.proba(clauses)[:, 3]
     j = int(np.argmax(per_clause))
-    return SecondOpinion(tuple(float(x) for x in p), float(per_clause[j]), clauses[j])  # type: ignore[arg-type]
+    learned = [e.text for e in model.examples if e.kind == "case"]
+    similarity = float((embed(learned) @ embed([text])[0]).max()) if learned else 1.0
+    proba = tuple(float(x) for x in p)
+    return SecondOpinion(proba, float(per_clause[j]), clauses[j], similarity)  # type: ignore[arg-type]
 
 
 def combine(
-    rule_level: int | None, opinion: SecondOpinion, policy: Policy = POLICY, *, protective: bool = False
+    rule_level: int | None, opinion: SecondOpinion, policy: Policy = POLICY
 ) -> tuple[int | None, str]:
     """The policy: the rules' level unless the model is confident of another one.
 
     Level 4 when P(4) of the description >= raise_to_4_at, or is the largest of the four, or
-    P(4) of one clause >= raise_to_4_clause_at (safety bias); but when the rules read level 1 or 2
-    with universal-level (`protective`) signs, only when P(4) >= raise_to_4_protected_at. Otherwise
-    the model's most likely
+    P(4) of one clause >= raise_to_4_clause_at (safety bias); otherwise the model's most likely
     level when above the rules' and confident (raise_at, or raise_from_nothing_at when no rule
-    fired); a rules' level 2 becomes 1 when P(1) >= lower_to_1_at. A 3 or a 4 is never lowered.
+    fired, and then only for a description like the labelled cases); a rules' level 2 becomes 1
+    when P(1) >= lower_to_1_at. A 3 or a 4 is never lowered.
     Returns (level, reason; '' when the rules' level stands)."""
     base = rule_level or 0
     p4 = opinion.proba[3]
     most_likely_4 = policy.raise_to_4_if_most_likely and p4 == max(opinion.proba)
-    if protective and base in (1, 2):
-        reads_4 = p4 >= max(policy.raise_to_4_at, policy.raise_to_4_protected_at)
-    else:
-        reads_4 = (
-            p4 >= policy.raise_to_4_at or most_likely_4 or opinion.clause_p4 >= policy.raise_to_4_clause_at
-        )
-    if base < 4 and reads_4:
+    if base < 4 and (
+        p4 >= policy.raise_to_4_at or most_likely_4 or opinion.clause_p4 >= policy.raise_to_4_clause_at
+    ):
         return 4, (
             f"similar to level-4 cases (P(level 4) {p4:.2f} for the description, "
             f"{opinion.clause_p4:.2f} for its clause {opinion.clause!r}): raised to 4 (safety bias)"
         )
     best = int(np.argmax(opinion.proba)) + 1
     needed = policy.raise_at if base else policy.raise_from_nothing_at
-    if best > base and opinion.proba[best - 1] >= needed:
+    familiar = base or opinion.similarity >= policy.raise_from_nothing_min_similarity
+    if best > base and opinion.proba[best - 1] >= needed and familiar:
         verb = "raised to" if base else "no rule fired; level"
         return best, f"similar to level-{best} cases (P {opinion.proba[best - 1]:.2f}): {verb} {best}"
     if base == 2 and opinion.proba[0] >= policy.lower_to_1_at:

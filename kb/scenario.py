@@ -10,7 +10,6 @@ Safety bias: one plausible level-4 concern makes the answer level 4. See docs/le
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -74,6 +73,8 @@ _SCHOOL_YEAR = re.compile(
     r"\b(?:year|yr)\s?([1-9]|1[0-3])\b(?![- ]?olds?\b|\s*(?:years?|yrs?|months?))", re.IGNORECASE
 )
 _BABY_WORDS = re.compile(r"\b(baby|newborn|infant)\b")
+# A quotation mark (not an apostrophe inside a word: "don't", "mum's" stay as written).
+_QUOTE_MARK = re.compile(r"[\"\u201c\u201d]|(?<!\w)['\u2018\u2019]|['\u2018\u2019](?!\w)")
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,9 @@ class RuleSet:
 
     def normalise(self, text: str) -> str:
         """The text with common misspellings and apostrophe-less contractions spelt out, so
-        the rules see 'bruise' in 'brused' and "don't" in 'dont' (rules are read on this)."""
+        the rules see 'bruise' in 'brused' and "don't" in 'dont', and without quotation marks
+        (a 24 year old 'boyfriend' is a 24 year old boyfriend); the rules are read on this."""
+        text = _QUOTE_MARK.sub("", text)
         for pattern, word in self.spellings:
             text = pattern.sub(word, text)
         return text
@@ -575,15 +578,7 @@ def assess_scenario(
         reasons.extend(f"immediate danger: {m.rule.label}" for m in immediate)
     if use_embeddings and use_model:
         level, confidence = _learned_opinion(
-            text,
-            sentences,
-            framework,
-            level,
-            confidence,
-            evidence,
-            reasons,
-            corpus_dir,
-            protective=universal_signs((m.rule.id for m in matches), rules),
+            text, sentences, framework, level, confidence, evidence, reasons, corpus_dir
         )
 
     caveat = CAVEAT
@@ -625,8 +620,6 @@ def _learned_opinion(
     evidence: list[dict[str, Any]],
     reasons: list[str],
     corpus_dir: Path | None,
-    *,
-    protective: bool = False,
 ) -> tuple[int | None, str]:
     """Let the learned model (kb.level_model) change the level where its policy allows (raise;
     level where no rule fired; a 2 it reads as universal down to 1; never a 3 or 4 lowered). The
@@ -637,7 +630,7 @@ def _learned_opinion(
     if model is None:
         return level, confidence
     opinion = level_model.second_opinion(model, text, sentences)
-    raised, why = level_model.combine(level, opinion, protective=protective)
+    raised, why = level_model.combine(level, opinion)
     if raised == level or raised is None:
         return level, confidence
     if level is not None and raised < level:
@@ -669,14 +662,6 @@ def _learned_opinion(
             },
         )
     return raised, "low" if level is None else "medium"
-
-
-def universal_signs(concern_ids: Iterable[str], rules: RuleSet) -> bool:
-    """Whether the description shows the universal-level picture (a level-1 concern fired:
-    needs met, secure parenting, good attendance ...); the learned model then needs a plainer
-    level-4 reading to raise (kb.level_model.Policy.raise_to_4_protected_at)."""
-    universal = {r.id for r in rules.concerns if r.level == 1}
-    return any(cid in universal for cid in concern_ids)
 
 
 def _as_written(matches: list[Match], sentences: list[str]) -> list[Match]:

@@ -132,6 +132,33 @@ def test_breast_ironing_before_a_flight_abroad_is_level_4_and_immediate_danger()
     assert all(e["citation"] for e in answer["evidence"])
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 16 year old has been saving up her mum's tablets and has written letters to her family; "
+        "she says she has a plan for this weekend.",
+        "Year 9 boy told his friend at lunch that he has taken a load of paracetamol this morning.",
+        "She says she wants to end her life and has a plan for tonight.",
+    ],
+)
+def test_an_overdose_or_a_suicide_plan_for_now_is_immediate_danger(text: str) -> None:
+    answer = fast(text, framework_id="cambs-peterborough-2018").to_json()
+    assert answer["level"] == 4 and answer["immediate_danger"] is True
+    assert answer["contacts"][0]["detail"] == "999"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mum takes tablets for her blood pressure; the family are planning a holiday next week.",
+        "A 15 year old is planning a party at home this weekend and her parents will be there.",
+        "He talked about suicide in a PSHE lesson last year; he is doing well now.",
+    ],
+)
+def test_tablets_plans_or_a_past_mention_of_suicide_alone_are_not_immediate_danger(text: str) -> None:
+    assert fast(text, framework_id="cambs-peterborough-2018").immediate_danger is False
+
+
 def test_level_4_without_immediate_danger_lists_the_mash_not_999_first():
     answer = fast(
         "A mum says her new partner has to sign in with the police because of an old conviction "

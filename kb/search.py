@@ -158,8 +158,19 @@ class Searcher:
         if timings is not None:
             stages = {"encode": t1 - t0, "dense": t2 - t1, "sparse": t3 - t2, "fusion": clock() - t3}
             timings.update(stages)
+        asked = question_intents(query) if FUSION != "rrf" else frozenset()
+        passages = self.index.passages
         return [
-            (i, score, {"dense": float(dense_scores[i]), "keyword": float(sparse_scores_[i])})
+            (
+                i,
+                score,
+                {
+                    "dense": float(dense_scores[i]),
+                    "keyword": float(sparse_scores_[i]),
+                    # the question-intent lift inside `score`: a tie-breaker, not relevance
+                    "intent": INTENT_WEIGHT * intent_lift(asked, passages[i].heading_path),
+                },
+            )
             for i, score in best
         ]
 

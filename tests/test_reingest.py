@@ -257,9 +257,7 @@ def test_queries_during_a_rebuild_succeed_and_the_new_build_is_picked_up(tmp_pat
 
 
 @pytest.mark.slow
-def test_updating_one_chapter_of_the_real_corpus_re_embeds_only_that_change(
-    real_settings, tmp_path
-):
+def test_updating_one_chapter_of_the_real_corpus_re_embeds_only_that_change(real_settings, tmp_path):
     import shutil
 
     from kb.index import read_manifest

@@ -168,3 +168,16 @@ def test_off_topic_questions_are_weak_matches_and_procedure_questions_are_not(re
     for question in ("how do I bake sourdough bread", "what is the capital of France"):
         assert answer(real_searcher, question).weak_match, question
     assert not answer(real_searcher, "a girl is being forced into marriage abroad").weak_match
+
+
+@pytest.mark.slow
+def test_the_intent_lift_does_not_make_an_off_topic_question_look_covered(real_searcher) -> None:
+    """ "What are the signs…" lifts Self-harm > Warning signs by the intent weight; the lift
+    orders passages but is no evidence that the procedures cover the question."""
+    from kb.answer import answer
+
+    result = answer(real_searcher, "what are the signs my car battery is failing")
+    best = result.hits[0]
+    assert best.scores["intent"] > 0  # the lift is there ...
+    assert result.weak_match  # ... and does not count towards coverage
+    assert not answer(real_searcher, "what are the signs a child is being groomed").weak_match

@@ -139,6 +139,9 @@ def test_breast_ironing_before_a_flight_abroad_is_level_4_and_immediate_danger()
         "she says she has a plan for this weekend.",
         "Year 9 boy told his friend at lunch that he has taken a load of paracetamol this morning.",
         "She says she wants to end her life and has a plan for tonight.",
+        "A 16 year old told a friend she is going to jump off the bridge tonight.",
+        "A 14 year old says he will hang himself tonight.",
+        "He has taken 20 paracetamol and is feeling sick.",
     ],
 )
 def test_an_overdose_or_a_suicide_plan_for_now_is_immediate_danger(text: str) -> None:
@@ -153,10 +156,33 @@ def test_an_overdose_or_a_suicide_plan_for_now_is_immediate_danger(text: str) ->
         "Mum takes tablets for her blood pressure; the family are planning a holiday next week.",
         "A 15 year old is planning a party at home this weekend and her parents will be there.",
         "He talked about suicide in a PSHE lesson last year; he is doing well now.",
+        "A 9 year old with ADHD took his tablets at breakfast as usual; school say he is settled.",
+        "A 14 year old with epilepsy takes tablets; her parents are planning a holiday this weekend.",
+        "A 15 year old had suicidal thoughts last year and was seen by CAMHS; her safety plan was "
+        "reviewed today and she is doing well.",
+        "A 12 year old has taken paracetamol for a headache at school today.",
+        "A 15 year old says she took no tablets and has no plan to harm herself.",
+        "Mum says the 13 year old has taken his inhaler and his tablets as prescribed.",
     ],
 )
 def test_tablets_plans_or_a_past_mention_of_suicide_alone_are_not_immediate_danger(text: str) -> None:
     assert fast(text, framework_id="cambs-peterborough-2018").immediate_danger is False
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Dad gave him a black eye last night.", 4),
+        ("A 3 year old came to nursery with a black eye.", 4),
+        ("She keeps going missing days at a time and comes back with new phones.", 4),
+        ("He got a black eye playing football at the weekend; mum and the coach saw it happen.", 1),
+        ("She keeps missing days of school because of asthma.", 1),
+    ],
+)
+def test_a_black_eye_or_going_missing_for_days_is_level_4_unless_clearly_something_else(
+    text: str, level: int
+) -> None:
+    assert fast(text, framework_id="cambs-peterborough-2018").level == level
 
 
 def test_level_4_without_immediate_danger_lists_the_mash_not_999_first():

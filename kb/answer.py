@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import kb.search
 from kb.errors import UnknownAreaError
 from kb.model import Hit
 from kb.search import Filters, Searcher
@@ -30,7 +31,7 @@ class Answer:
     @property
     def weak_match(self) -> bool:
         """True when even the best passage hardly matches: the procedures may not cover this."""
-        if not self.hits:
+        if not self.hits or kb.search.FUSION == "rrf":  # RRF scores (~0.03) are no similarity
             return False
         best = self.hits[0]
         # Judged without the question-intent lift: "what are the signs my car battery is

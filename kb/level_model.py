@@ -52,10 +52,14 @@ class Policy:
 POLICY = Policy()
 # A clause that only says what is NOT there ("No thoughts of ending her life", "the GP found
 # nothing physical") reads as alarming to a bag of embeddings; it is no evidence of level 4.
+# Only absence counts: "No one believes her…", "Never allowed out of her room", "No food in the
+# flat" and "Dad hit him with a belt, no marks visible" say something is there, and stay in.
 _NEGATED_CLAUSE = re.compile(
-    r"^(?:there (?:is|are|was|were) |with )?(?:no|nothing|none|never|denies|denied)\b"
+    r"^(?:there (?:is|are|was|were) |with )?"
+    r"(?:no\b(?! one\b| food\b| money\b| heating\b| beds?\b| clean\b| adults?\b)|nothing\b|none\b"
+    r"|never\b(?! (?:allowed|let|gets|got|been)\b)|denies\b|denied\b)"
     r"|\b(?:found|showed|shows|revealed) nothing\b"
-    r"|\bno (?:concerns?|worries|thoughts?|signs?|evidence|suggestion|injur\w*|marks?)\b",
+    r"|^[^,]{0,30}\bno (?:concerns?|worries|thoughts?|signs?|evidence|suggestion|injur\w*|marks?)\b",
     re.IGNORECASE,
 )
 

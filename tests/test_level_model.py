@@ -97,3 +97,23 @@ def test_leave_one_set_out_combined_has_no_level4_under_calls():
         if fold["rules_source"] == "first sight":
             assert fold["combined"]["accuracy"] >= fold["rules"]["accuracy"], name
     assert report["total"]["combined"]["over_call_rate"] <= 0.18  # measured 0.166 (7 folds): the price
+
+
+@pytest.mark.parametrize(
+    ("clause", "only_absence"),
+    [
+        ("No thoughts of ending her life", True),
+        ("There were no marks", True),
+        ("the GP found nothing physical", True),
+        ("No one believes her when she says her uncle comes into her room", False),
+        ("Never allowed out of her room", False),
+        ("No food in the flat", False),
+        ("Dad hit him with a belt, no marks visible", False),
+    ],
+)
+def test_only_clauses_that_say_what_is_absent_are_left_out_of_the_level_4_check(
+    clause: str, only_absence: bool
+) -> None:
+    from kb.level_model import _NEGATED_CLAUSE
+
+    assert bool(_NEGATED_CLAUSE.search(clause)) is only_absence

@@ -185,6 +185,22 @@ def test_a_black_eye_or_going_missing_for_days_is_level_4_unless_clearly_somethi
     assert fast(text, framework_id="cambs-peterborough-2018").level == level
 
 
+@pytest.mark.parametrize(
+    ("text", "is_level_4"),
+    [
+        ("Dad is in prison for assault and the children visit him monthly.", False),
+        ("An 8 year old says she is not allowed to tell mum about the surprise party.", False),
+        ("First she said she fell asleep on the bus, then she said she missed her stop.", False),
+        ("A 13 year old's boyfriend is 18 months older than him.", False),
+        ("Her stepdad was sentenced for assaulting a child in 2015 and has moved in.", True),
+        ("She says she is not allowed to tell mum what uncle does.", True),
+        ("First he said he fell off his bike, then he said his brother pushed him into the radiator.", True),
+    ],
+)
+def test_level_4_rules_read_who_was_harmed_and_what_the_secret_is(text: str, is_level_4: bool) -> None:
+    assert (fast(text, framework_id="cambs-peterborough-2018").level == 4) is is_level_4
+
+
 def test_level_4_without_immediate_danger_lists_the_mash_not_999_first():
     answer = fast(
         "A mum says her new partner has to sign in with the police because of an old conviction "

@@ -209,6 +209,8 @@ def test_deep_link_opens_the_passage_cited_in_its_chapter(page, server) -> None:
         "Cite as: Cambridgeshire & Peterborough SCP procedures, Forced marriage, 3. Indicators"
     ).is_visible()
     assert page.get_by_role("heading", name="Forced marriage", exact=True).is_visible()
+    # Streamlit draws the chapter progressively: the marked passage can come after the heading.
+    page.get_by_text("The linked passage").wait_for()
     assert page.get_by_text("The linked passage").is_visible()
     assert "999" in page.locator(".kb-emergency").inner_text()
     _shot(page, "browse-deep-link")

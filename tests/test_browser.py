@@ -205,9 +205,11 @@ def test_deep_link_opens_the_passage_cited_in_its_chapter(page, server) -> None:
     page.goto(f"{server}/?passage=cp-forced-marriage/3-indicators/1")
     page.get_by_role("heading", name="Linked passage").wait_for()
     page.get_by_role("heading", name="Forced marriage", exact=True).wait_for()
-    assert page.get_by_text(
+    cited = page.get_by_text(
         "Cite as: Cambridgeshire & Peterborough SCP procedures, Forced marriage, 3. Indicators"
-    ).is_visible()
+    )
+    cited.wait_for()
+    assert cited.is_visible()
     assert page.get_by_role("heading", name="Forced marriage", exact=True).is_visible()
     # Streamlit draws the chapter progressively: the marked passage can come after the heading.
     page.get_by_text("The linked passage").wait_for()
@@ -224,11 +226,15 @@ def test_levels_and_glossary_pages_render(page, server) -> None:
     )
     page.get_by_role("button", name="Check the level").click()
     page.get_by_role("heading", name="Suggested level for this case").wait_for()
-    assert page.get_by_text("prompt for professional judgement").first.is_visible()
+    caveat = page.get_by_text("prompt for professional judgement").first
+    caveat.wait_for()
+    assert caveat.is_visible()
     _shot(page, "levels")
     page.goto(f"{server}/?page=glossary")
     page.get_by_role("heading", name="Glossary").wait_for()
-    assert page.get_by_text("Female Genital Mutilation", exact=False).first.is_visible()
+    fgm = page.get_by_text("Female Genital Mutilation", exact=False).first
+    fgm.wait_for()
+    assert fgm.is_visible()
     _shot(page, "glossary")
 
 

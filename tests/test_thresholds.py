@@ -358,25 +358,26 @@ def test_score_counts_under_and_over_calls_and_level4_misses():
 
 
 @pytest.mark.slow
-def test_synthetic_scenarios_meet_the_targets():
-    report = evaluate_scenarios(TRAINING / "scenarios_synthetic.jsonl")
-    assert report["scenarios"] >= 30
-    assert report["level4_under_calls"] == 0
-    assert report["accuracy"] >= 0.85
-    assert report["over_calls"] <= 0.10 * report["scenarios"]
-    assert set(report["per_framework"]) == {"bromley-2011", "cambs-peterborough-2018"}
-    assert "confusion" not in format_evaluation(report)  # text form shows the matrix, not JSON
-    assert re.search(r"gold\\pred", format_evaluation(report))
-
-
-@pytest.mark.slow
-def test_boundary_scenarios_meet_the_targets():
-    """41 cases at the 1/2, 2/3 and 3/4 boundaries, written before the weighing was designed."""
-    report = evaluate_scenarios(TRAINING / "scenarios_boundary.jsonl")
-    assert report["scenarios"] >= 40
+@pytest.mark.parametrize(
+    ("name", "at_least"),
+    [
+        # written with the rules
+        ("synthetic", 30),
+        # 41 cases at the 1/2, 2/3 and 3/4 boundaries, written before the weighing was designed
+        ("boundary", 40),
+        # 44 cases written before the classifier was run on them (then used to widen the rules)
+        ("heldout", 40),
+    ],
+)
+def test_scenario_sets_the_rules_were_fitted_to_meet_the_targets(name: str, at_least: int):
+    report = evaluate_scenarios(TRAINING / f"scenarios_{name}.jsonl")
+    assert report["scenarios"] >= at_least
     assert report["level4_under_calls"] == 0, format_evaluation(report)
     assert report["accuracy"] >= 0.85, format_evaluation(report)
     assert report["over_calls"] <= 0.10 * report["scenarios"], format_evaluation(report)
+    assert set(report["per_framework"]) == {"bromley-2011", "cambs-peterborough-2018"}
+    assert "confusion" not in format_evaluation(report)  # text form shows the matrix, not JSON
+    assert re.search(r"gold\\pred", format_evaluation(report))
 
 
 @pytest.mark.slow
@@ -438,16 +439,6 @@ def test_misspelt_and_apostrophe_less_words_are_read():
 def test_a_row_of_burns_is_not_a_family_row():
     answer = fast("A 4 year old has a row of small round burns on the back of his hand.")
     assert answer.level == 4 and "family-change" not in answer.concerns
-
-
-@pytest.mark.slow
-def test_heldout_scenarios_meet_the_targets():
-    """44 cases written before the classifier was run on them (then used to widen the rules)."""
-    report = evaluate_scenarios(TRAINING / "scenarios_heldout.jsonl")
-    assert report["scenarios"] >= 40
-    assert report["level4_under_calls"] == 0, format_evaluation(report)
-    assert report["accuracy"] >= 0.85, format_evaluation(report)
-    assert report["over_calls"] <= 0.10 * report["scenarios"], format_evaluation(report)
 
 
 @pytest.mark.parametrize(

@@ -147,8 +147,9 @@ class Searcher:
         t2 = clock()
         sparse_rank, sparse_scores_ = self.sparse_ranking(f"{query} {expansion}".strip(), mask)
         t3 = clock()
+        asked = question_intents(query) if FUSION != "rrf" else frozenset()
         best = self._fuse(
-            query=query,
+            asked=asked,
             vector_query=dense_query,
             dense_rank=dense_rank,
             sparse_rank=sparse_rank,
@@ -158,7 +159,6 @@ class Searcher:
         if timings is not None:
             stages = {"encode": t1 - t0, "dense": t2 - t1, "sparse": t3 - t2, "fusion": clock() - t3}
             timings.update(stages)
-        asked = question_intents(query) if FUSION != "rrf" else frozenset()
         passages = self.index.passages
         return [
             (
@@ -176,7 +176,7 @@ class Searcher:
 
     def _fuse(
         self,
-        query: str,
+        asked: frozenset[str],
         vector_query: str,
         dense_rank: list[int],
         sparse_rank: list[int],
@@ -198,7 +198,6 @@ class Searcher:
         if self.index.heading_vectors is not None:
             headings = np.asarray(self.index.heading_vectors[candidates], dtype=np.float32)
             fused = fused + HEADING_WEIGHT * (headings @ vector)
-        asked = question_intents(query)
         if asked and INTENT_WEIGHT:
             passages = self.index.passages
             fused = fused + INTENT_WEIGHT * np.array(

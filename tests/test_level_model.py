@@ -10,7 +10,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from kb.level_cv import leave_one_set_out  # noqa: E402
-from kb.level_model import _NEGATED_CLAUSE, SecondOpinion, combine  # noqa: E402
+from kb.level_model import _NEGATED_CLAUSE, Policy, SecondOpinion, combine  # noqa: E402
 from kb.scenario import assess_scenario  # noqa: E402
 
 FIRST_SIGHT = Path(__file__).parent / "fixtures" / "rules_first_sight.json"
@@ -64,7 +64,9 @@ def test_a_clause_that_only_says_what_is_absent_is_not_read_for_level_4(clause, 
 def test_a_confident_level_4_reading_raises_to_4_with_a_reason():
     level, why = combine(2, opinion(0.1, 0.2, 0.1, 0.6))
     assert level == 4 and "safety bias" in why
-    assert combine(1, opinion(0.6, 0.1, 0.1, 0.2, clause_p4=0.95))[0] == 4  # one alarming clause
+    # one alarming clause: only when that route is on (it is off by default, docs/levels.md)
+    assert combine(1, opinion(0.6, 0.1, 0.1, 0.2, clause_p4=0.95))[0] == 1
+    assert combine(1, opinion(0.6, 0.1, 0.1, 0.2, clause_p4=0.95), Policy(raise_to_4_clause_at=0.9))[0] == 4
     assert combine(2, opinion(0.3, 0.3, 0.2, 0.2)) == (2, "")  # not confident: the rules stand
     assert combine(2, opinion(0.1, 0.3, 0.25, 0.35))[0] == 4  # level 4 its most likely reading
 
@@ -117,3 +119,19 @@ def test_only_clauses_that_say_what_is_absent_are_left_out_of_the_level_4_check(
     from kb.level_model import _NEGATED_CLAUSE
 
     assert bool(_NEGATED_CLAUSE.search(clause)) is only_absence
+
+
+@pytest.mark.slow
+def test_a_case_description_is_never_written_to_the_vector_store():
+    import hashlib
+
+    import numpy as np
+
+    from kb import level_model as lm
+
+    text = "A 9 year old in class 4C told me her uncle Zebedee shouts at her every night (marker 7f3a)."
+    assess_scenario(text, framework_id="cambs-peterborough-2018")
+    with np.load(lm._store_path(lm.encoder_name())) as data:
+        keys = set(data["keys"].tolist())
+    assert len(keys) > 300  # the training texts and indicators are kept
+    assert hashlib.sha1(text.encode("utf-8")).hexdigest() not in keys

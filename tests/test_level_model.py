@@ -135,3 +135,11 @@ def test_a_case_description_is_never_written_to_the_vector_store():
         keys = set(data["keys"].tolist())
     assert len(keys) > 300  # the training texts and indicators are kept
     assert hashlib.sha1(text.encode("utf-8")).hexdigest() not in keys
+
+
+@pytest.mark.slow
+def test_prepare_keeps_every_training_text_so_a_second_run_makes_none():
+    from kb import level_model as lm
+
+    lm.prepare()
+    assert lm.prepare() == 0

@@ -78,73 +78,36 @@ def dense_rows(vectors: np.ndarray, queries: np.ndarray, workdir: Path) -> list[
 
     n = len(vectors)
     rows: list[Row] = []
-    start = time.perf_counter()
-    flat, _ = build_dense_index(vectors, "flat")
-    flat_build = time.perf_counter() - start
+
+    def build(kind: str):
+        start = time.perf_counter()
+        index, _ = build_dense_index(vectors, kind)
+        return index, round(time.perf_counter() - start, 2), round(index_bytes(index) / 2**20, 1)
+
+    def measure(kind: str, params: str, index, built: tuple[float, float], note: str = "") -> None:
+        found, seconds = timed_search(index, queries)
+        p50, p95 = percentile_ms(seconds, 50), percentile_ms(seconds, 95)
+        rows.append(Row(n, kind, params, recall(found, truth), p50, p95, *built, note))
+
+    flat, flat_build, flat_memory = build("flat")
     _, truth = flat.search(queries, K)
-    found, seconds = timed_search(flat, queries)
-    memory = index_bytes(flat) / 2**20
-    rows.append(
-        Row(
-            n,
-            "flat",
-            "exact",
-            recall(found, truth),
-            percentile_ms(seconds, 50),
-            percentile_ms(seconds, 95),
-            round(flat_build, 2),
-            round(memory, 1),
-        )
-    )
+    measure("flat", "exact", flat, (flat_build, flat_memory))
     del flat
 
-    start = time.perf_counter()
-    hnsw, _ = build_dense_index(vectors, "hnsw")
-    build = time.perf_counter() - start
-    memory = index_bytes(hnsw) / 2**20
+    hnsw, *built = build("hnsw")
     for ef in (64, 128, 256):
         hnsw.hnsw.efSearch = ef
-        found, seconds = timed_search(hnsw, queries)
-        rows.append(
-            Row(
-                n,
-                "hnsw",
-                f"M=32 efC=80 efSearch={ef}",
-                recall(found, truth),
-                percentile_ms(seconds, 50),
-                percentile_ms(seconds, 95),
-                round(build, 2),
-                round(memory, 1),
-            )
-        )
+        measure("hnsw", f"M=32 efC=80 efSearch={ef}", hnsw, tuple(built))
     del hnsw
 
     lists = ivf_lists_for(n)
-    start = time.perf_counter()
-    ivf, _ = build_dense_index(vectors, "ivf")
-    build = time.perf_counter() - start
-    memory = index_bytes(ivf) / 2**20
+    ivf, *built = build("ivf")
     for probe in (16, 32, 64, 128):
         faiss.extract_index_ivf(ivf).nprobe = probe
-        found, seconds = timed_search(ivf, queries)
-        rows.append(
-            Row(
-                n,
-                "ivf",
-                f"nlist={lists} nprobe={probe}",
-                recall(found, truth),
-                percentile_ms(seconds, 50),
-                percentile_ms(seconds, 95),
-                round(build, 2),
-                round(memory, 1),
-            )
-        )
+        measure("ivf", f"nlist={lists} nprobe={probe}", ivf, tuple(built))
     del ivf
 
-    start = time.perf_counter()
-    pq, _ = build_dense_index(vectors, "ivfpq")
-    build = time.perf_counter() - start
-    memory = index_bytes(pq) / 2**20
+    pq, *built = build("ivfpq")
     on_disk = workdir / "vectors.npy"
     np.save(on_disk, vectors)
     mapped = np.load(on_disk, mmap_mode="r")
@@ -152,21 +115,9 @@ def dense_rows(vectors: np.ndarray, queries: np.ndarray, workdir: Path) -> list[
     for probe, factor in ((32, 1), (32, 4), (64, 4), (64, 10)):
         faiss.extract_index_ivf(pq).nprobe = probe
         index = ReRanked(pq, mapped, factor) if factor > 1 else pq
-        found, seconds = timed_search(index, queries)
         label = f"nlist={lists} PQ{subq} nprobe={probe}" + (f" rerank x{factor}" if factor > 1 else "")
-        rows.append(
-            Row(
-                n,
-                "ivfpq",
-                label,
-                recall(found, truth),
-                percentile_ms(seconds, 50),
-                percentile_ms(seconds, 95),
-                round(build, 2),
-                round(memory, 1),
-                "full vectors on disk (mmap) for re-ranking" if factor > 1 else "codes only",
-            )
-        )
+        note = "full vectors on disk (mmap) for re-ranking" if factor > 1 else "codes only"
+        measure("ivfpq", label, index, tuple(built), note)
     on_disk.unlink()
     return rows
 

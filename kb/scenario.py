@@ -41,6 +41,8 @@ CAVEAT = (
 )
 _NEGATION = re.compile(
     r"\b(no|not|never|nor|without|no sign of|no evidence of|nothing to suggest)\W+(\w+\W+){0,2}$"
+    # "nobody has been hit", "no one was hurt" (but "no one knows dad hits her" is not negated)
+    r"|\b(nobody|no-one|no one)\s+((has|had|is|was|were|ever|got|gets)\s+){0,2}(been\s+)?$"
 )
 # "no concerns about her care, hygiene or weight", "no suggestion of any violence": a
 # negating phrase covers the rest of its clause (clauses end at . ; : and at but/whereas).
@@ -87,10 +89,32 @@ class Rule:
     any: tuple[re.Pattern[str], ...]
     all: tuple[re.Pattern[str], ...] = ()
     unless: tuple[re.Pattern[str], ...] = ()
+    # ... and these fire only when the description does not explain the injury as an accident
+    any_unexplained: tuple[re.Pattern[str], ...] = ()
     scope_text: bool = False
     max_age: int | None = None
     min_age: int | None = None
     requires_other_need: bool = False  # counts only beside another need (e.g. 'a TAF meets')
+
+
+@dataclass(frozen=True)
+class ExplainedAccident:
+    """A single injury explained as an accident, the account confirmed (the child and a parent tell it
+    the same way, a parent told the school first, or medical advice was sought) and nothing casting
+    doubt on it (an inconsistent account, a pattern or a series of injuries). See concerns.yaml."""
+
+    injury: tuple[re.Pattern[str], ...]
+    account: tuple[re.Pattern[str], ...]
+    confirmed: tuple[re.Pattern[str], ...]
+    doubt: tuple[re.Pattern[str], ...]
+
+    def explains(self, text: str) -> bool:
+        return (
+            any(p.search(text) for p in self.injury)
+            and any(p.search(text) for p in self.account)
+            and any(p.search(text) for p in self.confirmed)
+            and not any(p.search(text) for p in self.doubt)
+        )
 
 
 @dataclass(frozen=True)
@@ -104,6 +128,7 @@ class RuleSet:
     weak_needs: frozenset[str] = frozenset()
     domain_of: tuple[tuple[str, str], ...] = ()  # (concern id, domain)
     resolved: tuple[re.Pattern[str], ...] = ()
+    explained_accident: ExplainedAccident | None = None
     spellings: tuple[tuple[re.Pattern[str], str], ...] = ()  # (misspelt word, spelling)
 
     def normalise(self, text: str) -> str:
@@ -187,6 +212,7 @@ def _rule(item: dict, level: int | None = None) -> Rule:
         any=_compile(item.get("any")),
         all=_compile(item.get("all")),
         unless=_compile(item.get("unless")),
+        any_unexplained=_compile(item.get("any_unexplained")),
         scope_text=item.get("scope") == "text",
         max_age=item.get("max_age"),
         min_age=item.get("min_age"),
@@ -211,6 +237,7 @@ def _load_rules_cached(directory: Path) -> RuleSet:
                 (cid, str(domain)) for domain, ids in (data.get("domains") or {}).items() for cid in ids
             ),
             resolved=_compile(data.get("resolved")),
+            explained_accident=_explained_accident(data.get("explained_accident")),
             spellings=tuple(
                 (re.compile(rf"\b{re.escape(str(wrong))}\b", re.IGNORECASE), str(right))
                 for wrong, right in (data.get("spellings") or {}).items()
@@ -218,6 +245,23 @@ def _load_rules_cached(directory: Path) -> RuleSet:
         )
     except (KeyError, re.error, TypeError, ValueError) as exc:
         raise FrameworkError(f"{path}: invalid rule ({exc})") from exc
+
+
+def _explained_accident(data: dict | None) -> ExplainedAccident | None:
+    if not data:
+        return None
+    return ExplainedAccident(
+        injury=_compile(data.get("injury")),
+        account=_compile(data.get("account")),
+        confirmed=_compile(data.get("confirmed")),
+        doubt=_compile(data.get("doubt")),
+    )
+
+
+def explained_accident(text: str, corpus_dir: Path | None = None) -> bool:
+    """Whether the description explains its injury as a single, confirmed accident (concerns.yaml)."""
+    rules = load_rules(corpus_dir)
+    return bool(rules.explained_accident and rules.explained_accident.explains(rules.normalise(text)))
 
 
 def load_rules(corpus_dir: Path | None = None) -> RuleSet:
@@ -256,15 +300,16 @@ def _negated(sentence: str, start: int) -> bool:
     return bool(_NEGATION.search(before[-40:]) or _NEGATING_PHRASE.search(before[-120:]))
 
 
-def _fires(rule: Rule, sentence: str, text: str, age: int | None) -> bool:
+def _fires(rule: Rule, sentence: str, text: str, age: int | None, explained: bool = False) -> bool:
     if rule.max_age is not None and (age is None or age > rule.max_age):
         return False
     if rule.min_age is not None and (age is None or age < rule.min_age):
         return False
     if any(p.search(sentence) for p in rule.unless):
         return False
+    patterns = rule.any if explained else rule.any + rule.any_unexplained
     hit = next(
-        (m for p in rule.any for m in p.finditer(sentence) if not _negated(sentence, m.start())),
+        (m for p in patterns for m in p.finditer(sentence) if not _negated(sentence, m.start())),
         None,
     )
     if hit is None:
@@ -273,13 +318,17 @@ def _fires(rule: Rule, sentence: str, text: str, age: int | None) -> bool:
     return all(p.search(scope) for p in rule.all)
 
 
-def match_rules(sentences: list[str], rules: tuple[Rule, ...], text: str) -> list[Match]:
-    """Every rule that fires, once each, on its first sentence."""
+def match_rules(
+    sentences: list[str], rules: tuple[Rule, ...], text: str, explained: ExplainedAccident | None = None
+) -> list[Match]:
+    """Every rule that fires, once each, on its first sentence. With `explained`, a rule's
+    `any_unexplained` patterns are not read when the description explains the injury as an accident."""
     age = child_age(text)
+    accident = bool(explained and explained.explains(text))
     found: dict[str, Match] = {}
     for i, sentence in enumerate(sentences):
         for rule in rules:
-            if rule.id not in found and _fires(rule, sentence, text, age):
+            if rule.id not in found and _fires(rule, sentence, text, age, accident):
                 found[rule.id] = Match(rule, sentence, i)
     return list(found.values())
 
@@ -523,8 +572,9 @@ def assess_scenario(
     sentences = split_sentences(text) or [text.strip()]
     read = [rules.normalise(s) for s in sentences]  # what the rules see
     read_text = rules.normalise(text)
-    matches = _as_written(match_rules(read, rules.concerns, read_text), sentences)
-    immediate = _as_written(match_rules(read, rules.immediate, read_text), sentences)
+    explained = rules.explained_accident
+    matches = _as_written(match_rules(read, rules.concerns, read_text, explained), sentences)
+    immediate = _as_written(match_rules(read, rules.immediate, read_text, explained), sentences)
     level, fixing, confidence, reasons = _decide(matches, rules, read_text, read, child_age(read_text))
 
     sims = _similarities(sentences, framework, corpus_dir) if use_embeddings else None
@@ -622,7 +672,8 @@ def _learned_opinion(
     corpus_dir: Path | None,
 ) -> tuple[int | None, str]:
     """Let the learned model (kb.level_model) change the level where its policy allows (raise;
-    level where no rule fired; a 2 it reads as universal down to 1; never a 3 or 4 lowered). The
+    level where no rule fired; a 3 it reads as additional needs down to 2, a 2 it reads as
+    universal down to 1; never a 4 lowered). The
     evidence of its level is the framework's own indicator of that level closest to the text."""
     from kb import level_model
 
@@ -630,7 +681,7 @@ def _learned_opinion(
     if model is None:
         return level, confidence
     opinion = level_model.second_opinion(model, text, sentences)
-    raised, why = level_model.combine(level, opinion)
+    raised, why = level_model.combine(level, opinion, explained_accident=explained_accident(text, corpus_dir))
     if raised == level or raised is None:
         return level, confidence
     if level is not None and raised < level:

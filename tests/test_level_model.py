@@ -25,9 +25,22 @@ def opinion(p1: float, p2: float, p3: float, p4: float, clause_p4: float | None 
     return SecondOpinion((p1, p2, p3, p4), p4 if clause_p4 is None else clause_p4, "a clause")
 
 
-def test_the_model_never_lowers_a_level_3_or_4():
+def test_the_model_never_lowers_a_level_4():
     assert combine(4, opinion(0.97, 0.01, 0.01, 0.01))[0] == 4
-    assert combine(3, opinion(0.9, 0.05, 0.03, 0.02))[0] == 3
+    assert combine(4, opinion(0.01, 0.97, 0.01, 0.01))[0] == 4
+
+
+def test_a_level_3_the_model_reads_as_additional_needs_becomes_2_only_when_confident():
+    level, why = combine(3, opinion(0.2, 0.5, 0.25, 0.05))
+    assert level == 2 and "additional needs" in why
+    assert combine(3, opinion(0.9, 0.05, 0.03, 0.02))[0] == 2  # never further than 2
+    assert combine(3, opinion(0.2, 0.3, 0.45, 0.05)) == (3, "")  # P(1 or 2) 0.5: the rules stand
+
+
+def test_an_explained_accident_is_raised_to_4_only_on_a_strong_reading():
+    assert combine(1, opinion(0.34, 0.08, 0.0, 0.58))[0] == 4
+    assert combine(1, opinion(0.34, 0.08, 0.0, 0.58), explained_accident=True)[0] == 1
+    assert combine(1, opinion(0.1, 0.05, 0.0, 0.85), explained_accident=True)[0] == 4
 
 
 def test_a_level_2_the_model_reads_as_universal_becomes_1_with_a_reason():

@@ -528,3 +528,66 @@ def test_an_adult_boyfriend_is_level_4_only_for_a_child_under_16():
 def test_a_black_eye_from_a_witnessed_clash_of_heads_is_not_level_4():
     text = "A 10 year old got a black eye clashing heads with a classmate; the teacher saw it happen."
     assert fast(text).level != 4
+
+
+@pytest.mark.parametrize(
+    ("text", "is_level_4"),
+    [
+        # one accident, told the same way by the child and a parent, or medical advice sought
+        (
+            "Leo (3) came in with a bruise on his forehead. Dad told me at drop-off he tripped over "
+            "the dog's bowl last night, and Leo told me the same himself.",
+            False,
+        ),
+        (
+            "A Year 8 boy has a small burn mark on his forearm. He said he caught it on the oven door; "
+            "mum had already emailed to say the same.",
+            False,
+        ),
+        ("A 2 year old arrived this morning with a bruise; she fell down a step and they rang 111.", False),
+        # no confirmation, a pattern, an inconsistent account or a blow: still level 4
+        ("She came in this morning with a bruise on her cheek.", True),
+        ("He has a burn mark on his arm.", True),
+        ("A burn mark on his arm; he says he fell, mum emailed. It is the second burn this term.", True),
+        ("A burn mark on her arm: she says she fell, dad said the same, then said it was the iron.", True),
+        ("Dad hit her last night; she says she fell, and mum rang 111.", True),
+        ("A 6 month old has a bruise on his cheek; mum says he rolled into the cot bars and rang 111.", True),
+    ],
+)
+def test_an_explained_and_confirmed_accident_is_not_level_4_but_doubt_keeps_it(text, is_level_4):
+    assert (fast(text).level == 4) is is_level_4
+
+
+def test_an_explained_accident_does_not_hide_an_assault_in_the_same_description():
+    a = fast("Dad hit her last night; she says she fell, and mum rang 111.")
+    assert a.immediate_danger and "physical-abuse" in a.concerns
+
+
+@pytest.mark.parametrize(
+    ("text", "concern", "fires"),
+    [
+        ("Light scratches on her forearm; she did them with a sharpener blade.", "weapon", False),
+        ("Light scratches on her forearm; she did them with a sharpener blade.", "self-harm", True),
+        ("She cuts herself with a razor blade most nights.", "self-harm", True),
+        ("She cut herself with a blade.", "weapon", False),
+        ("He cut himself on a broken glass at home.", "self-harm", False),
+        ("Her brother threatened her with a blade.", "weapon", True),
+        ("He had a blade in his bag.", "weapon", True),
+        ("She cut herself with a blade and her brother carries a knife.", "weapon", True),
+    ],
+)
+def test_a_blade_used_on_oneself_is_self_harm_not_a_weapon(text, concern, fires):
+    assert (concern in fast(text).concerns) is fires
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("Nobody has been hit or threatened; they argue at handovers.", True),
+        ("No one was hurt.", True),
+        ("No one knows dad hits her.", False),
+        ("Dad hit him with a belt and nobody stopped him.", False),
+    ],
+)
+def test_nobody_negates_only_what_follows_it_directly(text, negated):
+    assert ("physical-abuse" not in fast(text).concerns) is negated

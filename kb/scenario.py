@@ -40,7 +40,8 @@ CAVEAT = (
     "Care. If a child is in immediate danger, call 999."
 )
 _NEGATION = re.compile(
-    r"\b(no|not|never|nor|without|no sign of|no evidence of|nothing to suggest)\W+(\w+\W+){0,2}$"
+    r"\b(no|not|never|nor|without|no sign of|no evidence of|nothing to suggest|no mention of|"
+    r"nothing (about|of|around|regarding|re|to indicate))\W+(\w+\W+){0,2}$"
     # "nobody has been hit", "no one was hurt" (but "no one knows dad hits her" is not negated)
     r"|\b(nobody|no-one|no one)\s+((has|had|is|was|were|ever|got|gets)\s+){0,2}(been\s+)?$"
 )

@@ -591,3 +591,20 @@ def test_a_blade_used_on_oneself_is_self_harm_not_a_weapon(text, concern, fires)
 )
 def test_nobody_negates_only_what_follows_it_directly(text, negated):
     assert ("physical-abuse" not in fast(text).concerns) is negated
+
+
+@pytest.mark.parametrize(
+    ("text", "concern", "fires"),
+    [
+        ("Nothing about violence or weapons.", "weapon", False),
+        ("Nothing about him hitting her, but she has a knife.", "weapon", True),
+        ("They keep missing the dermatology appts.", "missing-serious", False),
+        ("She keeps going missing.", "missing-serious", True),
+        ("He keeps repeating anti-Muslim stuff from videos he watches online.", "radicalisation", True),
+        ("Our DSL has spoken to the police Prevent lead.", "radicalisation", True),
+        ("She was targeted with anti-Muslim abuse on the bus.", "radicalisation", False),
+        ("They watched videos about racist history in class.", "radicalisation", False),
+    ],
+)
+def test_what_is_absent_missed_or_suffered_is_not_read_as_the_concern(text, concern, fires):
+    assert (concern in fast(text).concerns) is fires

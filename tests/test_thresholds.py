@@ -608,3 +608,29 @@ def test_nobody_negates_only_what_follows_it_directly(text, negated):
 )
 def test_what_is_absent_missed_or_suffered_is_not_read_as_the_concern(text, concern, fires):
     assert (concern in fast(text).concerns) is fires
+
+
+@pytest.mark.parametrize(
+    ("text", "is_fgm"),
+    [
+        ("She's excited to go to grandma's in Guinea for a big party where she becomes a proper girl.", True),
+        ("A party at her aunt's where she will be made a woman, like her sister was.", True),
+        ("Mum is going to a big party this weekend; she feels like a real woman again.", False),
+        ("It was a lovely birthday party; she felt like a big girl.", False),
+    ],
+)
+def test_a_ceremony_to_become_a_woman_is_read_as_a_risk_of_fgm(text, is_fgm):
+    assert ("fgm" in fast(text).concerns) is is_fgm
+
+
+def test_a_trip_to_a_country_named_with_in_is_still_being_taken_abroad():
+    text = "She says she's going to grandma's in Guinea in the summer for a special ceremony."
+    assert fast(text).immediate_danger
+
+
+def test_bruises_a_parent_raised_and_explained_by_sport_are_an_explained_accident():
+    from kb.scenario import explained_accident
+
+    text = "Bruises on both shins. Mum mentioned them herself - he plays football three times a week."
+    assert explained_accident(text)
+    assert not explained_accident(text + " Dad kicked him, he says.")

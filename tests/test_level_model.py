@@ -17,8 +17,11 @@ FIRST_SIGHT = Path(__file__).parent / "fixtures" / "rules_first_sight.json"
 # Level-4 cases no fold catches, named so that any other one fails the CV test: heldout5's H531
 # (a suicide plan in words no rule had then: saving up tablets, letters, "a plan for this
 # weekend"; the model reads it as level 3, P4 0.03, so no threshold catches it). The rules catch
-# it since (suicide-risk), but the CV scores the rules' first-sight answer, which stays.
-KNOWN_LEVEL4_GAPS = {"heldout5": 1}
+# it since (suicide-risk), but the CV scores the rules' first-sight answer, which stays. And
+# heldout7's H724 (a girl going to grandma's in Guinea for a party where she 'becomes a proper
+# girl': a risk of FGM no rule read then; the model reads it as level 1, P4 0.14). The rules
+# catch it since (fgm, and being taken abroad); the CV scores the first-sight answer.
+KNOWN_LEVEL4_GAPS = {"heldout5": 1, "heldout7": 1}
 
 
 def opinion(p1: float, p2: float, p3: float, p4: float, clause_p4: float | None = None) -> SecondOpinion:

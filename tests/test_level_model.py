@@ -40,6 +40,13 @@ def test_a_level_3_the_model_reads_as_additional_needs_becomes_2_only_when_confi
     assert combine(3, opinion(0.2, 0.3, 0.45, 0.05)) == (3, "")  # P(1 or 2) 0.5: the rules stand
 
 
+def test_a_level_1_the_model_reads_as_an_emerging_need_becomes_2_at_a_lower_bar_than_other_raises():
+    level, why = combine(1, opinion(0.3, 0.65, 0.03, 0.02))
+    assert level == 2 and "raised to 2" in why
+    assert combine(1, opinion(0.52, 0.45, 0.03, 0.0)) == (1, "")  # not its most likely: the rules stand
+    assert combine(2, opinion(0.05, 0.3, 0.65, 0.0)) == (2, "")  # a raise to 3 still needs P >= 0.8
+
+
 def test_an_explained_accident_is_raised_to_4_only_on_a_strong_reading():
     assert combine(1, opinion(0.34, 0.08, 0.0, 0.58))[0] == 4
     assert combine(1, opinion(0.34, 0.08, 0.0, 0.58), explained_accident=True)[0] == 1

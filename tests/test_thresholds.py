@@ -634,3 +634,16 @@ def test_bruises_a_parent_raised_and_explained_by_sport_are_an_explained_acciden
     text = "Bruises on both shins. Mum mentioned them herself - he plays football three times a week."
     assert explained_accident(text)
     assert not explained_accident(text + " Dad kicked him, he says.")
+
+
+@pytest.mark.parametrize(
+    ("text", "is_level_4"),
+    [
+        ("Mum has smelt of alcohol at pick up a few times, tho never drunk.", False),
+        ("Dad was not drunk at pick up.", False),
+        ("Mum came to pick up and was clearly drunk.", True),
+        ("Dad collects him from school and he is often drunk.", True),
+    ],
+)
+def test_a_parent_never_drunk_at_pick_up_is_not_incapacitated(text, is_level_4):
+    assert ("parent-incapacitated" in fast(text).concerns) is is_level_4

@@ -67,7 +67,9 @@ _AGE = re.compile(
     rf"|\baged? {_AGE_NUMBER}\b"
     rf"|\b{_AGE_NUMBER}\s?(?:yo|y/o|yrs?)\b(?![- ]?old)"
     r"|\b(?:boy|girl|child|son|daughter|pupil|student|teen(?:ager)?|lad|yp|young person|brother|"
-    r"sister)\s*\((\d{1,2})\)",
+    r"sister)\s*\((\d{1,2})\)"
+    # a first name or a school year before the age in brackets: "Chloe (12)", "in Y7 (12)"
+    r"|(?-i:\b(?!(?:Level|Appendix|Section|Page|Part|Step|Tier|Stage|Band|Table|Figure|Chapter|Item|Question)\b)[A-Z][a-z]+)\s*\((\d{1,2})\)|\b(?:y|yr|year)\s?\d{1,2}\s*\((\d{1,2})\)",
     re.IGNORECASE,
 )
 _MONTHS_OLD = re.compile(r"\b(\d{1,2}|[a-z]+)[- ]?(?:month|week|day)s?[- ]?old\b", re.IGNORECASE)

@@ -647,3 +647,92 @@ def test_bruises_a_parent_raised_and_explained_by_sport_are_an_explained_acciden
 )
 def test_a_parent_never_drunk_at_pick_up_is_not_incapacitated(text, is_level_4):
     assert ("parent-incapacitated" in fast(text).concerns) is is_level_4
+
+
+@pytest.mark.parametrize(
+    ("text", "concern", "fires"),
+    [
+        # sexual abuse told in a child's words, and sexualised play
+        (
+            "She said mum's boyfriend puts his hand down my pants when mummy is at work.",
+            "sexual-abuse",
+            True,
+        ),
+        (
+            "Her uncle does the tickle game under the covers and says it's their secret.",
+            "sexual-abuse",
+            True,
+        ),
+        ("Ellie (4) had the dolls doing sex stuff in home corner.", "sexual-abuse", True),
+        (
+            "He plays a tickle game with his sister at bath time; they both giggle.",
+            "sexual-abuse",
+            False,
+        ),
+        ("She puts her hands in her pockets when she is nervous.", "sexual-abuse", False),
+        # a head held under water
+        (
+            "Dad held her head under the bath water because she would not stop crying.",
+            "physical-abuse",
+            True,
+        ),
+        (
+            "At swimming he put his head under the water for the first time.",
+            "physical-abuse",
+            False,
+        ),
+        # a mother injured in a domestic incident
+        (
+            "Officers found mum with a cut lip; the 4 year old had been in the room.",
+            "domestic-abuse-serious",
+            True,
+        ),
+        # wanting not to wake up
+        ("She told triage she wanted to not wake up.", "suicide-risk", True),
+        ("She is so tired she could sleep and not wake up until Monday.", "suicide-risk", False),
+        # a young child found wandering
+        ("A 7 year old was found wandering the high street at 10pm in his pyjamas.", "neglect-serious", True),
+        # an adult who is a risk to children
+        ("Her new partner is moving in; he's on the register but it was years ago.", "risk-adult", True),
+        ("The school keeps an attendance register.", "risk-adult", False),
+        # faith-based abuse
+        (
+            "Dad says his son has a spirit in him; the pastor will drive it out.",
+            "faith-abuse",
+            True,
+        ),
+        ("The family fast during Ramadan and pray together.", "faith-abuse", False),
+        # breast flattening
+        (
+            "A tight bandage round her chest; mum does it so I stay a little girl.",
+            "breast-ironing",
+            True,
+        ),
+        ("He has a bandage round his knee after football.", "breast-ironing", False),
+        # medical neglect
+        ("His insulin hasn't been collected since Feb.", "medical-neglect", True),
+        ("Mum hasn't brought him to clinic for 8 months.", "medical-neglect", True),
+        ("His insulin is collected every month and mum brings him to clinic.", "medical-neglect", False),
+        # exploitation
+        ("She keeps getting picked up in cars by friends who look early 20s.", "sexual-exploitation", True),
+        ("She is picked up from the gates by a lad in a car.", "sexual-exploitation", True),
+        ("Her mum picks her up in the car after netball.", "sexual-exploitation", False),
+        ("Chloe (12): her mates say he's 19 and he's her boyfriend.", "under18-sexual-risk", True),
+        ("His uncle makes him work at a car wash for no money and keeps his passport.", "trafficking", True),
+        ("She keeps her passport in a drawer at home.", "trafficking", False),
+    ],
+)
+def test_level_4_indicators_in_practitioners_words_are_read(text, concern, fires):
+    assert (concern in fast(text).concerns) is fires
+
+
+def test_an_overdose_of_ibuprofen_is_immediate_danger():
+    assert fast("A 14 yo girl was brought in after taking about 20 ibuprofen at home.").immediate_danger
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [("Chloe (12): her mates say", 12), ("Chloe in Y7 (12) keeps", 12), ("a Level (2) need", None)],
+)
+def test_child_age_reads_a_first_name_or_school_year_before_the_age_in_brackets(text, age):
+    assert child_age(text) == age

@@ -41,7 +41,8 @@ CAVEAT = (
 )
 _NEGATION = re.compile(
     r"\b(no|not|never|nor|without|no sign of|no evidence of|nothing to suggest|no mention of|"
-    r"nothing (about|of|around|regarding|re|to indicate))\W+(\w+\W+){0,2}$"
+    r"nothing (about|of|around|regarding|re|to indicate)|"
+    r"(do|does|did|is|are|was|were|has|have|had|wo|would|could|should|ca|must)n['’]?t)\W+(\w+\W+){0,2}$"
     # "nobody has been hit", "no one was hurt" (but "no one knows dad hits her" is not negated)
     r"|\b(nobody|no-one|no one)\s+((has|had|is|was|were|ever|got|gets)\s+){0,2}(been\s+)?$"
 )
@@ -579,6 +580,9 @@ def assess_scenario(
     matches = _as_written(match_rules(read, rules.concerns, read_text, explained), sentences)
     immediate = _as_written(match_rules(read, rules.immediate, read_text, explained), sentences)
     level, fixing, confidence, reasons = _decide(matches, rules, read_text, read, child_age(read_text))
+    if level is None and explained and explained.explains(read_text):
+        level, confidence = 1, "low"
+        reasons = ["a single injury explained as a confirmed accident, and nothing else of concern"]
 
     sims = _similarities(sentences, framework, corpus_dir) if use_embeddings else None
     if level is None and sims is not None and sims.size:

@@ -736,3 +736,28 @@ def test_an_overdose_of_ibuprofen_is_immediate_danger():
 )
 def test_child_age_reads_a_first_name_or_school_year_before_the_age_in_brackets(text, age):
     assert child_age(text) == age
+
+
+@pytest.mark.parametrize(
+    ("text", "concern", "fires"),
+    [
+        ("Grace says she doesn't want to end her life, it's exam stress.", "suicide-risk", False),
+        ("She says she wants to end her life tonight, she is suicidal.", "suicide-risk", True),
+        ("He doesn't hit her.", "physical-abuse", False),
+        ("She didn't want to tell mum that dad hits her.", "physical-abuse", True),
+        ("Picked up Ellie (14) drunk in the park again on Saturday.", "parent-incapacitated", False),
+        ("Mum came to pick up drunk.", "parent-incapacitated", True),
+    ],
+)
+def test_a_contracted_negation_or_a_drunk_child_is_not_the_concern(text, concern, fires):
+    assert (concern in fast(text).concerns) is fires
+
+
+def test_a_child_who_doesnt_want_to_go_home_is_immediate_danger():
+    assert fast("He said he didn't want to go home because dad gets the belt out.").immediate_danger
+
+
+def test_an_explained_accident_and_nothing_else_is_level_1_not_no_level():
+    text = "4yo fell off a trampoline at a party, suspected wrist fracture. Mum rang 111 straight away."
+    a = fast(text)
+    assert a.level == 1 and "accident" in a.reasons[0]

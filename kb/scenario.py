@@ -70,7 +70,31 @@ _AGE = re.compile(
     r"|\b(?:boy|girl|child|son|daughter|pupil|student|teen(?:ager)?|lad|yp|young person|brother|"
     r"sister)\s*\((\d{1,2})\)"
     # a first name or a school year before the age in brackets: "Chloe (12)", "in Y7 (12)"
-    r"|(?-i:\b(?!(?:Level|Appendix|Section|Page|Part|Step|Tier|Stage|Band|Table|Figure|Chapter|Item|Question)\b)[A-Z][a-z]+)\s*\((\d{1,2})\)|\b(?:y|yr|year)\s?\d{1,2}\s*\((\d{1,2})\)",
+    r"|(?-i:\b(?!(?:Level|Appendix|Section|Page|Part|Step|Tier|Stage|Band|Table|Figure|Chapter|Item|Question)\b)[A-Z][a-z]+)\s*\((\d{1,2})\s*[),;]|\b(?:y|yr|year)\s?\d{1,2}\s*\((\d{1,2})\)",
+    re.IGNORECASE,
+)
+# "Jade, 17", "Ava 4 and Mia 7", "he's 14": a first name or a pronoun then a bare number
+_NOT_A_NAME = (
+    "Year|Yr|Level|Room|Class|Flat|Number|No|Week|Page|Bus|Route|Tier|Stage|Part|Section|Appendix|Table|"
+    "Figure|Chapter|Item|Question|Band|Ward|Bay|Bed|Box|Step|Platform|Gate|Floor|Unit|Term|Half|Period|"
+    "Lesson|Set|Group|Team|Under|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tue|Tues|"
+    "Wed|Thu|Thur|Thurs|Fri|Sat|Sun|January|February|March|April|May|June|July|August|September|"
+    "October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|In|On|At|By|For|From|"
+    "Since|About|Over|Under|After|Before|Until|Till|Around|Approx|Only|Just|Nearly|Almost"
+)
+_NAMED_AGE = re.compile(
+    rf"(?:(?-i:\b(?!(?:{_NOT_A_NAME})\b)[A-Z][a-z]+),?|\baged?"
+    r"|\b(?:boy|girl|child|son|daughter|pupil|student|lad|brother|sister),"
+    r"|(\b(?:he|she|they)(?:'s| is| are|'re)|\b(?:who|which)(?:'s| is)))"
+    r" (\d{1,2})\b(?![:.,]\d)(?! ?(?:%|am\b|pm\b|months?|weeks?|wks?|days?|hours?|hrs?|mins?|minutes?|miles?|"
+    r"times?|pounds?|quid|p\b|kg|cm|percent|per cent|stone|st\b|mph|of\b|th\b|nd\b|rd\b|-\d|/\d|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*))",
+    re.IGNORECASE,
+)
+# "Mason, 4 months", "Ana, 14 months", "baby (6 weeks)": months and weeks of a named baby
+_NAMED_MONTHS = re.compile(
+    rf"(?:(?-i:\b(?!(?:{_NOT_A_NAME})\b)[A-Z][a-z]+),?|\bbaby|\(|\baged?)"
+    r" ?(\d{1,2}) ?(months?|mths?|mo|m/o|weeks?|wks?)\b(?! ago| later)",
     re.IGNORECASE,
 )
 _MONTHS_OLD = re.compile(r"\b(\d{1,2}|[a-z]+)[- ]?(?:month|week|day)s?[- ]?old\b", re.IGNORECASE)
@@ -281,8 +305,9 @@ def split_sentences(text: str) -> list[str]:
 def child_age(text: str) -> int | None:
     """The first child age (under 19) the description states; babies count as 0.
 
-    Reads digits and number words ("nine year old", "a 10 yo", "girl (12)"), months and weeks
-    (age 0) and school years ("Year 8" is about 13)."""
+    Reads digits and number words ("nine year old", "a 10 yo", "girl (12)", "Chloe (12)", "Jade, 17",
+    "he's 14"), months and weeks ("Mason, 4 months" is 0, "Ana, 14 months" is 1) and school
+    years ("Year 8" is about 13)."""
     found: list[tuple[int, int]] = []
     for m in _AGE.finditer(text):
         raw = next(g for g in m.groups() if g)
@@ -292,8 +317,15 @@ def child_age(text: str) -> int | None:
     for m in _MONTHS_OLD.finditer(text):
         if m.group(1).isdigit() or m.group(1).lower() in _NUMBER_WORDS:
             found.append((m.start(), 0))
+    for m in _NAMED_MONTHS.finditer(text):
+        found.append((m.start(), int(m.group(1)) // 12 if m.group(2).lower().startswith("m") else 0))
+    by_pronoun = []  # "he's 14" may be anyone's age: read last
+    for m in _NAMED_AGE.finditer(text):
+        if int(m.group(2)) < 19:
+            (by_pronoun if m.group(1) else found).append((m.start(), int(m.group(2))))
     if not found:  # a stated age wins over one read from the school year
         found = [(m.start(), int(m.group(1)) + 5) for m in _SCHOOL_YEAR.finditer(text)]
+    found = found or by_pronoun
     if found:
         return min(found)[1]
     return 0 if _BABY_WORDS.search(text) else None

@@ -761,3 +761,53 @@ def test_an_explained_accident_and_nothing_else_is_level_1_not_no_level():
     text = "4yo fell off a trampoline at a party, suspected wrist fracture. Mum rang 111 straight away."
     a = fast(text)
     assert a.level == 1 and "accident" in a.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("Mason, 4 months, in for his imms. His big brother (3) poked him.", 0),
+        ("Baby Ana, 14 months, no jabs since 8 weeks.", 1),
+        ("Late booker - Jade, 17, first came to us at 26 weeks.", 17),
+        ("Kofi's mum came in - he's 14 and goes into town.", 14),
+        ("Yr 7 girl, 12, came to ask. Her boyfriend - he's 14 - goes to our school.", 12),
+        ("Children Ava 4 and Mia 7 asleep upstairs.", 4),
+        ("Ethan (14, Y9) shared a meme.", 14),
+        ("On Monday 12 March she said she scored 12 on the EPDS.", None),
+        ("She is 25 weeks pregnant and works till 5.30.", None),
+    ],
+)
+def test_child_age_reads_names_pronouns_and_months(text, age):
+    assert child_age(text) == age
+
+
+@pytest.mark.parametrize(
+    ("text", "is_level_4"),
+    [
+        ("Mason, 4 months, has a small bruise on his cheek; mum says his brother poked him.", True),
+        ("A 6 year old is home alone after school most days.", True),
+        ("Maddie, 12, is home alone after school till 6; she has a key and rings mum.", False),
+        ("A 13 year old was left alone for a week while mum went abroad.", True),
+        ("He's 14; mum has been reading about gangs on facebook and is worried.", False),
+        ("He's 14 and has joined a gang; he carries cash for older lads.", True),
+        ("Yusuf (11) lost his coat and kept saying 'my dad is going to kill me'.", False),
+        ("Yusuf (11) said his dad told him he will kill me if I tell.", True),
+        ("Callum (16) was terrified his parents would throw him out when he told them he's gay.", False),
+        ("Callum (16) says his parents threw him out last night.", True),
+        ("Minh, 15, arrived from Vietnam a few months ago and lives with a man he calls uncle.", True),
+    ],
+)
+def test_level_4_read_from_heldout9_first_sight_misses_stated_generally(text, is_level_4):
+    assert (fast(text).level == 4) is is_level_4
+
+
+def test_a_feared_b_and_b_is_not_temporary_accommodation():
+    assert "housing-poor" not in fast("Mum is worried they'll end up in a B&B one day.").concerns
+    assert "housing-poor" in fast("The family are living in a B&B.").concerns
+
+
+def test_a_third_police_call_to_a_domestic_is_level_4_but_a_second_is_not_by_itself():
+    third = "PC: verbal domestic, 3rd call to the address this year (previous two also just arguing)."
+    second = "PC: verbal domestic, second call to the address this year, shouting only."
+    assert "domestic-abuse-serious" in fast(third).concerns
+    assert "domestic-abuse-serious" not in fast(second).concerns

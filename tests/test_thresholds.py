@@ -811,3 +811,15 @@ def test_a_third_police_call_to_a_domestic_is_level_4_but_a_second_is_not_by_its
     second = "PC: verbal domestic, second call to the address this year, shouting only."
     assert "domestic-abuse-serious" in fast(third).concerns
     assert "domestic-abuse-serious" not in fast(second).concerns
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("Nikolai, 15, has been living with his teammate's family for two months; mum works in Spain.", True),
+        ("Shanice (14) has been living with her friend Kayla's family since the start of term.", True),
+        ("She is staying with her friend's family this weekend while mum is away.", False),
+    ],
+)
+def test_a_child_living_with_a_friends_family_for_weeks_is_privately_fostered(text, fires):
+    assert ("private-fostering" in fast(text).concerns) is fires

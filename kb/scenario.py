@@ -117,6 +117,7 @@ class Rule:
     any: tuple[re.Pattern[str], ...]
     all: tuple[re.Pattern[str], ...] = ()
     unless: tuple[re.Pattern[str], ...] = ()
+    unless_text: tuple[re.Pattern[str], ...] = ()  # `unless` tried on the whole description
     # ... and these fire only when the description does not explain the injury as an accident
     any_unexplained: tuple[re.Pattern[str], ...] = ()
     scope_text: bool = False
@@ -240,6 +241,7 @@ def _rule(item: dict, level: int | None = None) -> Rule:
         any=_compile(item.get("any")),
         all=_compile(item.get("all")),
         unless=_compile(item.get("unless")),
+        unless_text=_compile(item.get("unless_text")),
         any_unexplained=_compile(item.get("any_unexplained")),
         scope_text=item.get("scope") == "text",
         max_age=item.get("max_age"),
@@ -341,7 +343,7 @@ def _fires(rule: Rule, sentence: str, text: str, age: int | None, explained: boo
         return False
     if rule.min_age is not None and (age is None or age < rule.min_age):
         return False
-    if any(p.search(sentence) for p in rule.unless):
+    if any(p.search(sentence) for p in rule.unless) or any(p.search(text) for p in rule.unless_text):
         return False
     patterns = rule.any if explained else rule.any + rule.any_unexplained
     hit = next(

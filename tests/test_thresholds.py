@@ -823,3 +823,26 @@ def test_a_third_police_call_to_a_domestic_is_level_4_but_a_second_is_not_by_its
 )
 def test_a_child_living_with_a_friends_family_for_weeks_is_privately_fostered(text, fires):
     assert ("private-fostering" in fast(text).concerns) is fires
+
+
+@pytest.mark.parametrize(
+    ("text", "concern", "fires"),
+    [
+        ("Booking for her 3rd pregnancy; her 6yo has severe cerebral palsy.", "under13-sexual", False),
+        ("Her mum found out the 12 year old is pregnant.", "under13-sexual", True),
+        ("When she pushed her sleeve up I saw fine scratches.", "domestic-abuse-serious", False),
+        ("Dad pushed her into the door, the 6 year old saw it.", "domestic-abuse-serious", True),
+        ("Dev (15) was going on about knives, for an anti-knife crime week talk.", "weapon", False),
+        ("He was talking about knives and showed me one in his bag.", "weapon", True),
+        ("Her RE coursework is on extremism, so she asked about ISIS.", "radicalisation", False),
+        ("He watches ISIS videos and says they are right.", "radicalisation", True),
+        ("She self-harmed at 15-16, saw CAMHS, and hasn't done it for eight years.", "self-harm", False),
+        ("She has been self-harming for two months.", "self-harm", True),
+    ],
+)
+def test_heldout10_first_sight_over_calls_stated_generally(text, concern, fires):
+    assert (concern in fast(text).concerns) is fires
+
+
+def test_hitting_out_at_school_now_is_not_a_child_hurt_now():
+    assert not fast("Now the 9yo is hitting out at school and the 5yo isn't sleeping.").immediate_danger

@@ -70,6 +70,11 @@ class Policy:
 
 
 POLICY = Policy()
+# How many nearest labelled cases are looked at before the model may raise to 4 (one of them must be
+# a level 4). On 14 sets (leave-one-set-out) 10 removed 3 over-calls and no level-4 catch; 3 or 5
+# lost one (H816). It stops "A 7-year-old is often late and behind with reading" (P4 0.38, its ten
+# nearest cases all level 2-3) being raised to 4.
+NEAREST_CASES = 10
 # A clause that only says what is NOT there ("No thoughts of ending her life", "the GP found
 # nothing physical") reads as alarming to a bag of embeddings; it is no evidence of level 4.
 # Only absence counts: "No one believes her…", "Never allowed out of her room", "No food in the
@@ -281,6 +286,9 @@ class SecondOpinion:
     clause_p4: float
     clause: str  # the clause most like level 4 (quoted as the evidence's `matched`)
     similarity: float = 1.0  # cosine of the description to the nearest labelled case it learned from
+    # whether any of the NEAREST_CASES labelled cases closest to the description is a level 4: the
+    # model raises to 4 only then ("similar to level-4 cases" must be true of the cases themselves)
+    near_level4: bool = True
 
 
 def second_opinion(model: LevelModel, text: str, clauses: Sequence[str]) -> SecondOpinion:
@@ -289,10 +297,15 @@ def second_opinion(model: LevelModel, text: str, clauses: Sequence[str]) -> Seco
     clauses = [c for c in clauses if c.strip() and not _NEGATED_CLAUSE.search(c)] or [text]
     per_clause = model.proba(clauses)[:, 3]
     j = int(np.argmax(per_clause))
-    learned = [e.text for e in model.examples if e.kind == "case"]
-    similarity = float((embed(learned, keep=True) @ embed([text])[0]).max()) if learned else 1.0
+    learned = [e for e in model.examples if e.kind == "case"]
+    similarity, near_level4 = 1.0, True
+    if learned:
+        sims = embed([e.text for e in learned], keep=True) @ embed([text])[0]
+        similarity = float(sims.max())
+        nearest = np.argsort(-sims)[:NEAREST_CASES]
+        near_level4 = any(learned[i].level == 4 for i in nearest)
     proba = tuple(float(x) for x in p)
-    return SecondOpinion(proba, float(per_clause[j]), clauses[j], similarity)  # type: ignore[arg-type]
+    return SecondOpinion(proba, float(per_clause[j]), clauses[j], similarity, near_level4)  # type: ignore[arg-type]
 
 
 def combine(
@@ -310,7 +323,8 @@ def combine(
     raise_from_nothing_at when no rule fired, and then only for a description like the labelled
     cases); a rules' level 3 becomes 2
     when P(1) + P(2) >= lower_3_at, and a rules' level 2 becomes 1 when P(1) >= lower_to_1_at.
-    A 4 is never lowered. With `explained_accident` only P(4) >= raise_to_4_explained_at raises to 4.
+    A 4 is never lowered. With `explained_accident` only P(4) >= raise_to_4_explained_at raises to 4,
+    and the model raises to 4 only when one of the labelled cases nearest the description is a 4.
     Returns (level, reason; '' when the rules' level stands)."""
     base = rule_level or 0
     p4 = opinion.proba[3]
@@ -320,7 +334,7 @@ def combine(
     else:
         clause_4 = opinion.clause_p4 >= policy.raise_to_4_clause_at
         raise_to_4 = p4 >= policy.raise_to_4_at or most_likely_4 or clause_4
-    if base < 4 and raise_to_4:
+    if base < 4 and raise_to_4 and opinion.near_level4:
         return 4, (
             f"similar to level-4 cases (P(level 4) {p4:.2f} for the description, "
             f"{opinion.clause_p4:.2f} for its clause {opinion.clause!r}): raised to 4 (safety bias)"

@@ -27,7 +27,10 @@ FIRST_SIGHT = Path(__file__).parent / "fixtures" / "rules_first_sight.json"
 # heldout8's H838 (a third police call to a "verbal domestic", labelled 4; other writers label
 # such calls 3): caught at first sight (P4 0.40), but with heldout9 in training the model reads it
 # at P4 0.22; the rules read a third call-out since.
-KNOWN_LEVEL4_GAPS = {"heldout5": 1, "heldout7": 1, "heldout8": 1, "heldout9": 2}
+# With heldout11 in training the model also reads two more first-sight rule gaps below 0.35, both
+# caught by the rules since: heldout7's H747 (insulin not collected for months, P4 0.29) and
+# heldout8's H831 (a boy who didn't want to go home because "dad gets the belt", P4 0.30).
+KNOWN_LEVEL4_GAPS = {"heldout5": 1, "heldout7": 2, "heldout8": 2, "heldout9": 2}
 
 
 def opinion(p1: float, p2: float, p3: float, p4: float, clause_p4: float | None = None) -> SecondOpinion:
@@ -172,3 +175,10 @@ def test_prepare_keeps_every_training_text_so_a_second_run_makes_none():
 
     lm.prepare()
     assert lm.prepare() == 0
+
+
+def test_the_model_raises_to_4_only_when_a_nearby_labelled_case_is_a_4():
+    like_level4 = SecondOpinion((0.01, 0.56, 0.04, 0.39), 0.39, "a clause", near_level4=True)
+    unlike = SecondOpinion((0.01, 0.56, 0.04, 0.39), 0.39, "a clause", near_level4=False)
+    assert combine(2, like_level4)[0] == 4
+    assert combine(2, unlike) == (2, "")

@@ -846,3 +846,18 @@ def test_heldout10_first_sight_over_calls_stated_generally(text, concern, fires)
 
 def test_hitting_out_at_school_now_is_not_a_child_hurt_now():
     assert not fast("Now the 9yo is hitting out at school and the 5yo isn't sleeping.").immediate_danger
+
+
+def test_a_child_saying_a_parent_will_kill_them_over_a_lost_coat_is_not_a_threat_to_kill():
+    hyperbole = "Alfie (10) told me my mum's going to kill me because he left his coat on the bus."
+    threat = "Alfie (10) said dad told him he will kill me if I tell."
+    assert not fast(hyperbole).immediate_danger
+    assert fast(threat).immediate_danger
+
+
+def test_a_knock_in_sport_that_an_adult_saw_is_an_explained_accident():
+    from kb.scenario import explained_accident
+
+    assert explained_accident("A bruise on his thigh. I saw him take a knee to the leg in Saturday's match.")
+    assert not explained_accident("A bruise on his thigh; he says he took a knock. Nobody saw it.")
+    assert not explained_accident("A bruise on his thigh. I saw dad hit him.")

@@ -30,7 +30,9 @@ FIRST_SIGHT = Path(__file__).parent / "fixtures" / "rules_first_sight.json"
 # With heldout11 in training the model also reads two more first-sight rule gaps below 0.35, both
 # caught by the rules since: heldout7's H747 (insulin not collected for months, P4 0.29) and
 # heldout8's H831 (a boy who didn't want to go home because "dad gets the belt", P4 0.30).
-KNOWN_LEVEL4_GAPS = {"heldout5": 1, "heldout7": 2, "heldout8": 2, "heldout9": 2}
+# With heldout12 in training, heldout10's H1004 too (a 10-year-old making Year 1 boys pull their
+# trousers down: harmful sexual behaviour no rule read at first sight; P4 0.28), caught since.
+KNOWN_LEVEL4_GAPS = {"heldout5": 1, "heldout7": 2, "heldout8": 2, "heldout9": 2, "heldout10": 1}
 
 
 def opinion(p1: float, p2: float, p3: float, p4: float, clause_p4: float | None = None) -> SecondOpinion:

@@ -861,3 +861,15 @@ def test_a_knock_in_sport_that_an_adult_saw_is_an_explained_accident():
     assert explained_accident("A bruise on his thigh. I saw him take a knee to the leg in Saturday's match.")
     assert not explained_accident("A bruise on his thigh; he says he took a knock. Nobody saw it.")
     assert not explained_accident("A bruise on his thigh. I saw dad hit him.")
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("Mason (10) took Year 1 boys behind the shed and made them pull their trousers down.", True),
+        ("He made the little ones take off their pants.", True),
+        ("Mum made him pull his trousers up before school.", False),
+    ],
+)
+def test_making_younger_children_undress_is_harm_to_others(text, fires):
+    assert ("harm-to-others" in fast(text).concerns) is fires

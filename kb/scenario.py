@@ -291,7 +291,11 @@ def _explained_accident(data: dict | None) -> ExplainedAccident | None:
 def explained_accident(text: str, corpus_dir: Path | None = None) -> bool:
     """Whether the description explains its injury as a single, confirmed accident (concerns.yaml)."""
     rules = load_rules(corpus_dir)
-    return bool(rules.explained_accident and rules.explained_accident.explains(rules.normalise(text)))
+    return _explains_accident(rules, rules.normalise(text))
+
+
+def _explains_accident(rules: RuleSet, normalised_text: str) -> bool:
+    return bool(rules.explained_accident and rules.explained_accident.explains(normalised_text))
 
 
 def load_rules(corpus_dir: Path | None = None) -> RuleSet:
@@ -357,12 +361,11 @@ def _fires(rule: Rule, sentence: str, text: str, age: int | None, explained: boo
 
 
 def match_rules(
-    sentences: list[str], rules: tuple[Rule, ...], text: str, explained: ExplainedAccident | None = None
+    sentences: list[str], rules: tuple[Rule, ...], text: str, accident: bool = False
 ) -> list[Match]:
-    """Every rule that fires, once each, on its first sentence. With `explained`, a rule's
-    `any_unexplained` patterns are not read when the description explains the injury as an accident."""
+    """Every rule that fires, once each, on its first sentence. With `accident` (the description
+    explains the injury as an accident), a rule's `any_unexplained` patterns are not read."""
     age = child_age(text)
-    accident = bool(explained and explained.explains(text))
     found: dict[str, Match] = {}
     for i, sentence in enumerate(sentences):
         for rule in rules:
@@ -508,7 +511,12 @@ def _contacts(framework: Framework, level: int | None, immediate: bool) -> list[
 
 
 def _decide(
-    matches: list[Match], rules: RuleSet, text: str, sentences: list[str], age: int | None
+    matches: list[Match],
+    rules: RuleSet,
+    text: str,
+    sentences: list[str],
+    age: int | None,
+    accident: bool = False,
 ) -> tuple[int | None, list[Match], str, list[str]]:
     """(level, the matches that fix it, confidence, reasons): the evidence weighed per level.
 
@@ -516,7 +524,8 @@ def _decide(
     multi-agency support beside another need, or level-2 needs adding up to
     `multiple_needs_at` across two or more domains. A real level-2 need -> 2. Passing
     worries (`weak_needs`) alone -> 1 unless several stand together, unresolved and not
-    outweighed by protective signals. Only universal signals -> 1."""
+    outweighed by protective signals. Only universal signals, or a single explained accident and
+    nothing else (`accident`) -> 1."""
     by_level: dict[int, list[Match]] = {}
     for m in matches:
         by_level.setdefault(m.rule.level, []).append(m)
@@ -582,6 +591,8 @@ def _decide(
         )
     if universal:
         return 1, universal, "medium", ["only universal-level indicators (needs being met)"]
+    if accident:
+        return 1, [], "low", ["a single injury explained as a confirmed accident, nothing else of concern"]
     return None, [], "low", []
 
 
@@ -610,13 +621,11 @@ def assess_scenario(
     sentences = split_sentences(text) or [text.strip()]
     read = [rules.normalise(s) for s in sentences]  # what the rules see
     read_text = rules.normalise(text)
-    explained = rules.explained_accident
-    matches = _as_written(match_rules(read, rules.concerns, read_text, explained), sentences)
-    immediate = _as_written(match_rules(read, rules.immediate, read_text, explained), sentences)
-    level, fixing, confidence, reasons = _decide(matches, rules, read_text, read, child_age(read_text))
-    if level is None and explained and explained.explains(read_text):
-        level, confidence = 1, "low"
-        reasons = ["a single injury explained as a confirmed accident, and nothing else of concern"]
+    accident = _explains_accident(rules, read_text)
+    matches = _as_written(match_rules(read, rules.concerns, read_text, accident), sentences)
+    immediate = _as_written(match_rules(read, rules.immediate, read_text, accident), sentences)
+    age = child_age(read_text)
+    level, fixing, confidence, reasons = _decide(matches, rules, read_text, read, age, accident)
 
     sims = _similarities(sentences, framework, corpus_dir) if use_embeddings else None
     if level is None and sims is not None and sims.size:
@@ -669,7 +678,7 @@ def assess_scenario(
         reasons.extend(f"immediate danger: {m.rule.label}" for m in immediate)
     if use_embeddings and use_model:
         level, confidence = _learned_opinion(
-            text, sentences, framework, level, confidence, evidence, reasons, corpus_dir
+            text, sentences, framework, level, confidence, evidence, reasons, corpus_dir, accident
         )
 
     caveat = CAVEAT
@@ -711,6 +720,7 @@ def _learned_opinion(
     evidence: list[dict[str, Any]],
     reasons: list[str],
     corpus_dir: Path | None,
+    accident: bool = False,
 ) -> tuple[int | None, str]:
     """Let the learned model (kb.level_model) change the level where its policy allows (raise;
     level where no rule fired; a 3 it reads as additional needs down to 2, a 2 it reads as
@@ -722,7 +732,7 @@ def _learned_opinion(
     if model is None:
         return level, confidence
     opinion = level_model.second_opinion(model, text, sentences)
-    raised, why = level_model.combine(level, opinion, explained_accident=explained_accident(text, corpus_dir))
+    raised, why = level_model.combine(level, opinion, explained_accident=accident)
     if raised == level or raised is None:
         return level, confidence
     if level is not None and raised < level:

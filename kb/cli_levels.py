@@ -35,14 +35,11 @@ def format_level_text(data: dict[str, Any]) -> str:
         lines.append(
             f"Level {data['level']}: {data.get('label', '')} (confidence {data.get('confidence', '')})"
         )
-    if data.get("second_look"):
-        lines.append(f"CHECK: {data['second_look']}")
     lines.append(f"Framework: {framework} (area {data.get('area', '')})")
     if data.get("evidence"):
         lines.append("Evidence (the framework's own words):")
         for e in data["evidence"]:
-            other = e.get("level") not in (None, data.get("level"))
-            lines.append(f'  - "{e["text"]}"' + (f"  [a level-{e['level']} indicator]" if other else ""))
+            lines.append(f'  - "{e["text"]}"')
             borrowed = borrowed_note(e)
             lines.append(f"    {e['citation']}" + (f"  [{borrowed}]" if borrowed else ""))
     for reason in data.get("reasons") or []:

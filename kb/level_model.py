@@ -5,10 +5,8 @@ the frameworks' indicator texts (each indicator is a labelled example of its lev
 embeddings (normalised; all-mpnet-base-v2 when installed, else MiniLM; KB_LEVEL_MODEL names
 another) -> multinomial logistic regression -> a distribution over levels 1-4.
 It never decides alone: kb.scenario lets it raise the rules' level (safety bias), give a level
-when no rule fired, take a 3 down to 2 or a 2 down to 1 when it is confident the needs are fewer,
-and read a rules' 4 as 3 only when the description is unlike every level-4 case it learned from
-(never for immediate danger; the answer then says to treat it as 4 if the indicator applies).
-The nearest indicator of its level is the cited evidence.
+when no rule fired, and take a level-2 reading down to 1 when it is confident the needs are
+universal; it never lowers a 3 or a 4. The nearest indicator of its level is the cited evidence.
 Trained on first use: a second or two once the training texts' vectors are kept on disk
 (KB_MODEL_CACHE; about 15 s to make them the first time with mpnet); nothing is downloaded, and a
 practitioner's case description is never written anywhere.
@@ -69,14 +67,6 @@ class Policy:
     # reads as level 4 to the model only through its injury words: then only a P(level 4) this high
     # raises it (and level 4 being merely the most likely reading does not).
     raise_to_4_explained_at: float = 0.8
-    # A rules' level 4 (never one for immediate danger) becomes 3 when the model would not raise to 4
-    # AND none of the NEAREST_CASES labelled cases closest to the description is a level 4: the
-    # level-4 phrase matched, but the description as a whole is unlike every level-4 case we have
-    # ("missing school to care for mum" read as missing, "pushed her once" in a domestic that has
-    # ended). The answer still shows the level-4 indicator and says to treat the case as level 4
-    # if it applies. Leave-one-set-out over 16 sets (fifth round): 13 first-sight over-calls
-    # (all labelled 3) became right, and none of the 129 level-4 cases the rules caught was lost.
-    lower_4_unlike_level4: bool = True
 
 
 POLICY = Policy()
@@ -324,7 +314,6 @@ def combine(
     policy: Policy = POLICY,
     *,
     explained_accident: bool = False,
-    immediate_danger: bool = False,
 ) -> tuple[int | None, str]:
     """The policy: the rules' level unless the model is confident of another one.
 
@@ -334,10 +323,8 @@ def combine(
     raise_from_nothing_at when no rule fired, and then only for a description like the labelled
     cases); a rules' level 3 becomes 2
     when P(1) + P(2) >= lower_3_at, and a rules' level 2 becomes 1 when P(1) >= lower_to_1_at.
-    With `explained_accident` only P(4) >= raise_to_4_explained_at raises to 4, and the model raises
-    to 4 only when one of the labelled cases nearest the description is a 4. A rules' 4 is lowered
-    only to 3, only when the model would not raise to 4 and no labelled case near the description is
-    a 4 (lower_4_unlike_level4), and never for immediate danger.
+    A 4 is never lowered. With `explained_accident` only P(4) >= raise_to_4_explained_at raises to 4,
+    and the model raises to 4 only when one of the labelled cases nearest the description is a 4.
     Returns (level, reason; '' when the rules' level stands)."""
     base = rule_level or 0
     p4 = opinion.proba[3]
@@ -347,16 +334,7 @@ def combine(
     else:
         clause_4 = opinion.clause_p4 >= policy.raise_to_4_clause_at
         raise_to_4 = p4 >= policy.raise_to_4_at or most_likely_4 or clause_4
-    if base == 4:
-        if policy.lower_4_unlike_level4 and not (immediate_danger or raise_to_4 or opinion.near_level4):
-            return 3, (
-                f"the level-4 indicator matched, but the description as a whole is unlike every level-4 "
-                f"case learned from (none of the {NEAREST_CASES} most similar is a 4; P(level 4) "
-                f"{p4:.2f}): read as level 3, complex needs. If the level-4 indicator does apply to "
-                "this child, treat it as level 4 and contact the MASH / Children's Social Care"
-            )
-        return rule_level, ""
-    if raise_to_4 and opinion.near_level4:
+    if base < 4 and raise_to_4 and opinion.near_level4:
         return 4, (
             f"similar to level-4 cases (P(level 4) {p4:.2f} for the description, "
             f"{opinion.clause_p4:.2f} for its clause {opinion.clause!r}): raised to 4 (safety bias)"

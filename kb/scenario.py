@@ -202,8 +202,6 @@ class LevelAssessment:
     reasons: list[str] = field(default_factory=list)
     concerns: list[str] = field(default_factory=list)
     truncated: bool = False
-    # set when a matched level-4 indicator was read as level 3 (kb.level_model.combine): what to check
-    second_look: str = ""
 
     def to_json(self) -> dict[str, Any]:
         fw = self.framework
@@ -225,7 +223,6 @@ class LevelAssessment:
             "reasons": self.reasons,
             "concerns": self.concerns,
             "truncated": self.truncated,
-            "second_look": self.second_look,
         }
 
 
@@ -679,30 +676,10 @@ def assess_scenario(
         )
     if immediate:
         reasons.extend(f"immediate danger: {m.rule.label}" for m in immediate)
-    second_look = ""
     if use_embeddings and use_model:
-        rules_level = level
         level, confidence = _learned_opinion(
-            text,
-            sentences,
-            framework,
-            level,
-            confidence,
-            evidence,
-            reasons,
-            corpus_dir,
-            accident,
-            bool(immediate),
+            text, sentences, framework, level, confidence, evidence, reasons, corpus_dir, accident
         )
-        if rules_level == 4 and level == 3:
-            set_aside = [e for e in evidence if e.get("level") == 4]
-            named = "; ".join(f"“{e['text']}” ({e['citation']})" for e in set_aside[:2])
-            second_look = (
-                f"A level-4 indicator matched ({named}), but the description as a whole reads like the "
-                "level-3 cases the model learned from, none of them a level 4. If that indicator does "
-                "apply to this child, treat the case as level 4 and contact the MASH / Children's Social "
-                "Care; if unsure, ask your designated safeguarding lead."
-            )
 
     caveat = CAVEAT
     if level is None:
@@ -731,7 +708,6 @@ def assess_scenario(
         reasons=reasons,
         concerns=[m.rule.id for m in matches],
         truncated=truncated,
-        second_look=second_look,
     )
 
 
@@ -745,23 +721,21 @@ def _learned_opinion(
     reasons: list[str],
     corpus_dir: Path | None,
     accident: bool = False,
-    immediate: bool = False,
 ) -> tuple[int | None, str]:
     """Let the learned model (kb.level_model) change the level where its policy allows (raise;
     level where no rule fired; a 3 it reads as additional needs down to 2, a 2 it reads as
-    universal down to 1; a 4 unlike every level-4 case down to 3, never for immediate danger). The
-    evidence of its level is the framework's own indicator of that level closest to the text; a
-    level-4 indicator read as 3 stays in the evidence (the answer's `second_look` names it)."""
+    universal down to 1; never a 4 lowered). The
+    evidence of its level is the framework's own indicator of that level closest to the text."""
     from kb import level_model
 
     model = level_model.get_level_model(corpus_dir)
     if model is None:
         return level, confidence
     opinion = level_model.second_opinion(model, text, sentences)
-    raised, why = level_model.combine(level, opinion, explained_accident=accident, immediate_danger=immediate)
+    raised, why = level_model.combine(level, opinion, explained_accident=accident)
     if raised == level or raised is None:
         return level, confidence
-    if level is not None and raised < level < 4:
+    if level is not None and raised < level:
         evidence[:] = [e for e in evidence if e.get("level") != level]  # the rules' 2 no longer stands
     matched = opinion.clause if raised == 4 else text
     indicator, similarity = level_model.nearest_indicator(matched, framework.id, raised, corpus_dir)
@@ -789,7 +763,7 @@ def _learned_opinion(
                 "kind": "level description",
             },
         )
-    return raised, "low" if level is None or level == 4 else "medium"
+    return raised, "low" if level is None else "medium"
 
 
 def _as_written(matches: list[Match], sentences: list[str]) -> list[Match]:

@@ -101,8 +101,6 @@ def level_card(
             st.markdown("No level of need is suggested for this question.")
         else:
             st.markdown(f"**Level {level}: {md_escape(threshold.get('label', ''))}**")
-        if threshold.get("second_look"):
-            st.warning(md_escape(threshold["second_look"]), icon=":material/priority_high:")
         st.warning(md_escape(threshold.get("caveat", "")), icon=":material/gavel:")
         if threshold.get("superseded"):
             st.badge("Framework superseded", icon=":material/warning:", color="red")
@@ -132,8 +130,6 @@ def _level_words(threshold: dict[str, Any], framework_title: str, description: d
             borrowed = borrowed_note(item)
             if borrowed:
                 where += f" ({md_escape(borrowed)})"
-            if item.get("level") not in (None, threshold.get("level")):
-                where = f"a level-{item['level']} indicator · " + where
             if item.get("matched"):
                 where += f" · matched: “{md_escape(item['matched'])}”"
             if where:

@@ -39,22 +39,9 @@ def opinion(p1: float, p2: float, p3: float, p4: float, clause_p4: float | None 
     return SecondOpinion((p1, p2, p3, p4), p4 if clause_p4 is None else clause_p4, "a clause")
 
 
-def test_the_model_never_lowers_a_level_4_that_is_like_labelled_level_4_cases():
+def test_the_model_never_lowers_a_level_4():
     assert combine(4, opinion(0.97, 0.01, 0.01, 0.01))[0] == 4
     assert combine(4, opinion(0.01, 0.97, 0.01, 0.01))[0] == 4
-
-
-def test_a_level_4_unlike_every_level_4_case_reads_as_3_but_never_for_immediate_danger():
-    unlike = SecondOpinion((0.05, 0.15, 0.78, 0.02), 0.02, "a clause", near_level4=False)
-    level, why = combine(4, unlike)
-    assert level == 3 and "treat it as level 4" in why
-    assert combine(4, unlike, immediate_danger=True) == (4, "")
-    assert combine(4, unlike, Policy(lower_4_unlike_level4=False)) == (4, "")
-    # the model's own reading of level 4 keeps it, near level-4 cases or not
-    assert combine(4, SecondOpinion((0.2, 0.2, 0.2, 0.4), 0.4, "a clause", near_level4=False)) == (4, "")
-    assert combine(4, SecondOpinion((0.1, 0.1, 0.4, 0.36), 0.36, "a clause", near_level4=False)) == (4, "")
-    # and a 3 is never lowered further on this route
-    assert combine(4, SecondOpinion((0.6, 0.3, 0.08, 0.02), 0.02, "a clause", near_level4=False))[0] == 3
 
 
 def test_a_level_3_the_model_reads_as_additional_needs_becomes_2_only_when_confident():
@@ -132,28 +119,6 @@ def test_a_raised_level_cites_the_frameworks_own_level_4_indicator():
     framework_texts = {ind.text for lv, ind in answer.framework.indicators if lv == 4}
     assert first["text"] in framework_texts and first["citation"] and first["level"] == 4
     assert any("learned model" in r for r in answer.reasons)
-
-
-@pytest.mark.slow
-def test_a_level_4_phrase_in_a_case_unlike_any_level_4_case_is_shown_but_read_as_3():
-    text = (
-        "Mum and her 4-year-old moved into the area from a refuge two months ago after she left a "
-        "violent partner; he has no contact and there is a non-molestation order. The little boy is "
-        "anxious, hides when voices are raised and has started wetting again. Mum is working with the "
-        "domestic abuse outreach service and wants help with his behaviour."
-    )
-    rules_only = assess_scenario(text, framework_id="cambs-peterborough-2018", use_model=False)
-    answer = assess_scenario(text, framework_id="cambs-peterborough-2018")
-    assert rules_only.level == 4 and answer.level == 3 and answer.confidence == "low"
-    assert answer.evidence[0]["level"] == 3
-    set_aside = [e for e in answer.evidence if e["level"] == 4]
-    assert set_aside and set_aside[0]["text"] in answer.second_look
-    assert "treat the case as level 4" in answer.second_look
-    assert answer.to_json()["second_look"] == answer.second_look
-    # the same case with the child hurt today is immediate danger: level 4, nothing set aside
-    hurt = text + " Last night he hit the boy and there is a bruise on his face today."
-    urgent = assess_scenario(hurt, framework_id="cambs-peterborough-2018")
-    assert urgent.immediate_danger and urgent.level == 4 and not urgent.second_look
 
 
 @pytest.mark.slow

@@ -45,6 +45,9 @@ _NEGATION = re.compile(
     r"(do|does|did|is|are|was|were|has|have|had|wo|would|could|should|ca|must)n['’]?t)\W+(\w+\W+){0,2}$"
     # "nobody has been hit", "no one was hurt" (but "no one knows dad hits her" is not negated)
     r"|\b(nobody|no-one|no one)\s+((has|had|is|was|were|ever|got|gets)\s+){0,2}(been\s+)?$"
+    # a list after "no": "no pressure, age gap or exploitation" (but "no one knows dad hits her or…" is
+    # not a negation of what follows)
+    r"|\bno\s+(?!one\b)\w+(\s+\w+)?(,\s*\w+(\s+\w+)?)*,?\s+(or|nor)\s+(\w+\s+)?$"
 )
 # "no concerns about her care, hygiene or weight", "no suggestion of any violence": a
 # negating phrase covers the rest of its clause (clauses end at . ; : and at but/whereas).
@@ -52,7 +55,7 @@ _NEGATING_PHRASE = re.compile(
     r"\b(no|nor any|nothing to suggest|not any|there (is|are|was|were) no)\s+(\w+\s+)?"
     r"(signs?|evidence|suggestions?|indications?|history|reports?|mention|concerns?|worries|"
     r"issues|disclosures?|indicators?|marks|injuries|problems|thoughts|plans|intent(?:ions?)?)\s+(of|about|around|regarding|with|"
-    r"that|to suggest)\b[^.;:!?]*$"
+    r"that|to suggest|(?=(he|she|they|the child|anyone|any)\b))\b[^.;:!?]*$"
 )
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+|\s+(?:but|whereas)\s+")
 _NUMBER_WORDS = {
@@ -83,7 +86,7 @@ _NOT_A_NAME = (
     "Since|About|Over|Under|After|Before|Until|Till|Around|Approx|Only|Just|Nearly|Almost"
 )
 _NAMED_AGE = re.compile(
-    rf"(?:(?-i:\b(?!(?:{_NOT_A_NAME})\b)[A-Z][a-z]+),?|\baged?"
+    rf"(?:(?-i:\b(?!(?:{_NOT_A_NAME})\b)[A-Z][a-z]+)(?:,| is)?|\baged?"
     r"|\b(?:boy|girl|child|son|daughter|pupil|student|lad|brother|sister),"
     r"|(\b(?:he|she|they)(?:'s| is| are|'re)|\b(?:who|which)(?:'s| is)))"
     r" (\d{1,2})\b(?![:.,]\d)(?! ?(?:%|am\b|pm\b|months?|weeks?|wks?|days?|hours?|hrs?|mins?|minutes?|miles?|"
@@ -93,8 +96,8 @@ _NAMED_AGE = re.compile(
 )
 # "Mason, 4 months", "Ana, 14 months", "baby (6 weeks)": months and weeks of a named baby
 _NAMED_MONTHS = re.compile(
-    rf"(?:(?-i:\b(?!(?:{_NOT_A_NAME})\b)[A-Z][a-z]+),?|\bbaby|\(|\baged?)"
-    r" ?(\d{1,2}) ?(months?|mths?|mo|m/o|weeks?|wks?)\b(?! ago| later)",
+    rf"(?:(?-i:\b(?!(?:{_NOT_A_NAME})\b)[A-Z][a-z]+),?(?: is)?|\b(?:he|she)(?:'s| is)|\bbaby|\(|\baged?)"
+    r" ?(\d{1,2}) ?(months?|mths?|mo|m/o|weeks?|wks?)\b(?! ago| later| pregnant)",
     re.IGNORECASE,
 )
 _MONTHS_OLD = re.compile(r"\b(\d{1,2}|[a-z]+)[- ]?(?:month|week|day)s?[- ]?old\b", re.IGNORECASE)

@@ -873,3 +873,183 @@ def test_a_knock_in_sport_that_an_adult_saw_is_an_explained_accident():
 )
 def test_making_younger_children_undress_is_harm_to_others(text, fires):
     assert ("harm-to-others" in fast(text).concerns) is fires
+
+
+@pytest.mark.parametrize(
+    ("text", "concern", "fires"),
+    [
+        # a topic taught, researched or asked about is not a concern about the child ...
+        ("After the PSHE lesson on FGM, Amira (13) asked lots of questions.", "fgm", False),
+        ("Amara (15) is doing her Extended Project on female genital mutilation.", "fgm", False),
+        (
+            "In PSHE pupils asked what breast ironing was after a news item. Esther is 12.",
+            "breast-ironing",
+            False,
+        ),
+        (
+            "Harpreet (17) is writing sociology coursework on so-called honour killings.",
+            "honour-violence",
+            False,
+        ),
+        ("Ellie, 10, asked what 'rape' means because it had been on the radio.", "sexual-abuse", False),
+        (
+            "Ethan (12) wrote a creative writing piece about a boy stabbed in a fight between gangs.",
+            "gangs",
+            False,
+        ),
+        ("Tyrese explained it grew out of a knife-crime awareness workshop. He is 14.", "weapon", False),
+        # ... unless the same sentence says it is about them
+        ("After the PSHE lesson on FGM, Amira (13) told me she is going to be cut in Somalia.", "fgm", True),
+        ("After the lesson on FGM, Amira (13) said her aunt has a ceremony planned for her.", "fgm", True),
+        (
+            "Her PE teacher had training on breast ironing and flagged it: Nadege, 12, binds her chest.",
+            "breast-ironing",
+            True,
+        ),
+        ("Ellie, 10, told me her uncle raped her.", "sexual-abuse", True),
+        ("Ethan (12) says he is in a gang and carries for older boys.", "gangs", True),
+    ],
+)
+def test_heldout13_16_a_topic_is_not_a_concern_about_the_child(text, concern, fires):
+    assert (concern in fast(text).concerns) is fires
+
+
+@pytest.mark.parametrize(
+    ("text", "concern", "fires"),
+    [
+        # a list after "no" is negated whole
+        (
+            "Marcus, 14. There is no evidence he has gone missing, carried a weapon or been given money.",
+            "weapon",
+            False,
+        ),
+        ("Sophie, 16. Screening questions show no pressure, age gap or exploitation.", "exploitation", False),
+        ("Sophie, 16, is being exploited by older men.", "exploitation", True),
+        ("No one knows dad hits her or kicks her; she is 9.", "physical-abuse", True),
+        # a parent's perinatal care is not the child's pregnancy
+        (
+            "Mum had postnatal depression; a perinatal plan was agreed in pregnancy. Poppy is 4.",
+            "under13-sexual",
+            False,
+        ),
+        ("Poppy is 12 and pregnant.", "under13-sexual", True),
+        # a broken stair gate is not a baby's injury; a broken arm is
+        ("Millie, 11 months: the stair gate was taken down because it was broken.", "baby-injury", False),
+        ("Millie, 11 months, has a broken arm.", "baby-injury", True),
+        # an accidental double dose is not a suicide attempt or a parent's overdose
+        (
+            "Dad asked about an 'accidental overdose': he and mum each gave Oscar, 6, a dose.",
+            "suicide-risk",
+            False,
+        ),
+        (
+            "Dad asked about an 'accidental overdose': he and mum each gave Oscar, 6, a dose.",
+            "parent-incapacitated",
+            False,
+        ),
+        ("Oscar, 15, took an overdose last night.", "suicide-risk", True),
+        # an order in force and no contact since: past abuse, unless breached
+        (
+            "Mum left a violent partner; there's a non-molestation order and he has no contact. Zain is 3.",
+            "domestic-abuse-serious",
+            False,
+        ),
+        (
+            "There's a non-molestation order but he turned up last night; no contact before that. Zain is 3.",
+            "domestic-abuse-serious",
+            True,
+        ),
+        (
+            "Mum pointed out a bruise on Amara's shin; she fell against the table. Amara is 2.",
+            "domestic-abuse-serious",
+            False,
+        ),
+        (
+            "Mum has a bruise on her face and a black eye; the 2 year old was there.",
+            "domestic-abuse-serious",
+            True,
+        ),
+    ],
+)
+def test_heldout13_16_first_sight_over_calls_stated_generally(text, concern, fires):
+    assert (concern in fast(text).concerns) is fires
+
+
+def test_knuckles_cut_punching_a_bus_shelter_is_not_a_child_hurt_by_someone_now():
+    assert not fast(
+        "Tonight police brought Connor, 16, in with cuts to his knuckles after he punched a bus shelter."
+    ).immediate_danger
+    assert fast("Tonight his stepdad punched Connor, 16, in the face.").immediate_danger
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("Amara is 11 months, cruising round the furniture.", 0),
+        ("Jo was 3 months when dad left; Jo is now 9.", None),
+    ],
+)
+def test_child_age_reads_a_name_is_n_months(text, age):
+    assert child_age(text) == age
+
+
+@pytest.mark.parametrize(
+    ("text", "is_level_4"),
+    [
+        # forced marriage in quiet words; an arranged visit is not
+        (
+            "Samira (16): her older sister married there at 16 and she's been told she will 'meet someone'.",
+            True,
+        ),
+        ("Samira (16) was a bridesmaid when her older sister married last year in Leeds.", False),
+        # a 16-year-old told to leave home and sleeping in a car
+        ("Jordan (16): his stepdad told him to get out; mum says he's not coming back here.", True),
+        ("Jordan (16) was told to leave the classroom for talking.", False),
+        ("Jordan (16) slept two nights in a mate's car.", True),
+        # a parent's delusions in a child's words
+        ("Finley (8): mum put foil over the windows because the TV people are watching.", True),
+        # fabricated illness
+        ("Noah, 6: mum reports ten seizures a day; none has ever been seen by staff.", True),
+        # faltering growth that recovers in hospital
+        (
+            "Sienna, 17 months: weight fell across centiles; she ate hungrily on the ward.",
+            True,
+        ),
+        ("Sienna, 17 months, is growing along the 50th centile.", False),
+        # an adult who poses a risk moving in
+        (
+            "Mum's partner was in prison for something with a girl; signs on a register. Lola is 5.",
+            True,
+        ),
+        ("Adam (13): his father, convicted of a terrorism offence, has moved back home.", True),
+        # sexual abuse named indirectly
+        ("Poppy (14) cuts herself 'after he's been in my room at night'.", True),
+        # honour-based abuse
+        ("Simran (16): her father said she is 'dead to this family'; uncles are coming to sort it.", True),
+        # a suicide plan
+        ("Nathan (13) has been saving his mum's sleeping tablets and giving away his games.", True),
+        ("Nathan (13) is saving up for a new game.", False),
+        # FGM after a trip
+        (
+            "Aisha, 2, back from Sudan: 'a small celebration, like all the girls in our family'.",
+            True,
+        ),
+        ("Aisha, 2, had a birthday party at grandma's with all her cousins.", False),
+        # sexual exploitation: collected by a man in his twenties; online contact asking for photos
+        ("Kiera, 15, has been collected three times by a man who looks mid-twenties in an Audi.", True),
+        ("Tanisha, 14, was collected at the gate by a man in his twenties in a black Audi.", True),
+        ("Tanisha, 14, was collected at the gate by her dad in his car.", False),
+        (
+            "Poppy, 13: 'Ryan' met her in a Roblox group and asked for a photo of her in her PJs.",
+            True,
+        ),
+        ("Poppy, 13, asked for a photo of her passport for the trip.", False),
+        # injuries with a different explanation each time
+        (
+            "Samuel, 14: a swollen ear, then a graze; each time the explanation has been different.",
+            True,
+        ),
+    ],
+)
+def test_heldout13_16_first_sight_level_4_misses_stated_generally(text, is_level_4):
+    assert (fast(text).level == 4) is is_level_4

@@ -32,7 +32,21 @@ FIRST_SIGHT = Path(__file__).parent / "fixtures" / "rules_first_sight.json"
 # heldout8's H831 (a boy who didn't want to go home because "dad gets the belt", P4 0.30).
 # With heldout12 in training, heldout10's H1004 too (a 10-year-old making Year 1 boys pull their
 # trousers down: harmful sexual behaviour no rule read at first sight; P4 0.28), caught since.
-KNOWN_LEVEL4_GAPS = {"heldout5": 1, "heldout7": 2, "heldout8": 2, "heldout9": 2, "heldout10": 1}
+# Fifth round (22 sets, 981 cases): with heldout13-18 in training H747 is caught again (heldout7: 1),
+# and three more first-sight rule gaps fall below the model's bar, each caught by the rules since:
+# heldout11's H1121 (a 7-year-old saw daddy put his hands round mummy's neck), heldout15's H1531
+# (injuries with a different explanation each time) and heldout18's H1807 (a partner 'on some
+# register' who must tell the police where he lives).
+KNOWN_LEVEL4_GAPS = {
+    "heldout5": 1,
+    "heldout7": 1,
+    "heldout8": 2,
+    "heldout9": 2,
+    "heldout10": 1,
+    "heldout11": 1,
+    "heldout15": 1,
+    "heldout18": 1,
+}
 
 
 def opinion(p1: float, p2: float, p3: float, p4: float, clause_p4: float | None = None) -> SecondOpinion:
@@ -132,7 +146,7 @@ def test_leave_one_set_out_combined_has_no_level4_under_calls():
         assert fold["combined"]["level4_under_calls"] == KNOWN_LEVEL4_GAPS.get(name, 0), name
         if fold["rules_source"] == "first sight":
             assert fold["combined"]["accuracy"] >= fold["rules"]["accuracy"], name
-    assert report["total"]["combined"]["over_call_rate"] <= 0.18  # measured 0.166 (7 folds): the price
+    assert report["total"]["combined"]["over_call_rate"] <= 0.18  # measured 0.174 (22 folds): the price
 
 
 @pytest.mark.parametrize(

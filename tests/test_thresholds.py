@@ -1068,3 +1068,14 @@ def test_heldout13_16_first_sight_level_4_misses_stated_generally(text, is_level
 )
 def test_heldout18_first_sight_level_4_misses_stated_generally(text, is_level_4):
     assert (fast(text).level == 4) is is_level_4
+
+
+@pytest.mark.parametrize(
+    ("text", "is_level_4"),
+    [
+        ("Amir (7) said 'daddy put his hands round mummy's neck on saturday and she went all floppy'.", True),
+        ("Amir (7) put his hands round his teddy and went to sleep.", False),
+    ],
+)
+def test_hands_round_a_neck_is_level_4(text, is_level_4):
+    assert (fast(text).level == 4) is is_level_4

@@ -5,8 +5,8 @@ the frameworks' indicator texts (each indicator is a labelled example of its lev
 embeddings (normalised; all-mpnet-base-v2 when installed, else MiniLM; KB_LEVEL_MODEL names
 another) -> multinomial logistic regression -> a distribution over levels 1-4.
 It never decides alone: kb.scenario lets it raise the rules' level (safety bias), give a level
-when no rule fired, and take a level-2 reading down to 1 when it is confident the needs are
-universal; it never lowers a 3 or a 4. The nearest indicator of its level is the cited evidence.
+when no rule fired, and take a rules' 3 down to 2 or a 2 down to 1 when it is confident the needs
+are fewer; it never lowers a 4. The nearest indicator of its level is the cited evidence.
 Trained on first use: a second or two once the training texts' vectors are kept on disk
 (KB_MODEL_CACHE; about 15 s to make them the first time with mpnet); nothing is downloaded, and a
 practitioner's case description is never written anywhere.

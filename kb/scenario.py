@@ -85,8 +85,10 @@ _NOT_A_NAME = (
     "October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|In|On|At|By|For|From|"
     "Since|About|Over|Under|After|Before|Until|Till|Around|Approx|Only|Just|Nearly|Almost"
 )
+# a capitalised word that is not a heading, a day or a month: read as a child's first name
+_FIRST_NAME = rf"(?-i:\b(?!(?:{_NOT_A_NAME})\b)[A-Z][a-z]+)"
 _NAMED_AGE = re.compile(
-    rf"(?:(?-i:\b(?!(?:{_NOT_A_NAME})\b)[A-Z][a-z]+)(?:,| is)?|\baged?"
+    rf"(?:{_FIRST_NAME}(?:,| is)?|\baged?"
     r"|\b(?:boy|girl|child|son|daughter|pupil|student|lad|brother|sister),"
     r"|(\b(?:he|she|they)(?:'s| is| are|'re)|\b(?:who|which)(?:'s| is)))"
     r" (\d{1,2})\b(?![:.,]\d)(?! ?(?:%|am\b|pm\b|months?|weeks?|wks?|days?|hours?|hrs?|mins?|minutes?|miles?|"
@@ -96,7 +98,7 @@ _NAMED_AGE = re.compile(
 )
 # "Mason, 4 months", "Ana, 14 months", "baby (6 weeks)": months and weeks of a named baby
 _NAMED_MONTHS = re.compile(
-    rf"(?:(?-i:\b(?!(?:{_NOT_A_NAME})\b)[A-Z][a-z]+),?(?: is)?|\b(?:he|she)(?:'s| is)|\bbaby|\(|\baged?)"
+    rf"(?:{_FIRST_NAME},?(?: is)?|\b(?:he|she)(?:'s| is)|\bbaby|\(|\baged?)"
     r" ?(\d{1,2}) ?(months?|mths?|mo|m/o|weeks?|wks?)\b(?! ago| later| pregnant)",
     re.IGNORECASE,
 )

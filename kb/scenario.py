@@ -689,7 +689,10 @@ def assess_scenario(
     caveat = CAVEAT
     if level is None:
         label = "no matching indicator"
-        caveat = "No indicator of this framework matched the description, so no level is given. " + CAVEAT
+        caveat = (
+            "No indicator of this framework matched the description, so no level is given. "
+            + CAVEAT.replace("This level is", "A level is", 1)
+        )
         response = []
     else:
         lv = framework.level(level)

@@ -98,7 +98,7 @@ def level_card(
             st.error("Immediate danger described: call 999 now, then follow the procedure.")
         level = threshold.get("level")
         if level is None:
-            st.markdown("No level of need is suggested for this question.")
+            st.markdown("No level of need is suggested.")
         else:
             st.markdown(f"**Level {level}: {md_escape(threshold.get('label', ''))}**")
         st.warning(md_escape(threshold.get("caveat", "")), icon=":material/gavel:")

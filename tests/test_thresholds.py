@@ -245,6 +245,8 @@ def test_no_matching_indicator_says_so_with_low_confidence():
     assert answer["level"] is None
     assert answer["confidence"] == "low"
     assert "no indicator" in answer["caveat"].lower()
+    assert "this level" not in answer["caveat"].lower()  # there is none
+    assert "professional judgement" in answer["caveat"]
     assert answer["evidence"] == []
 
 

@@ -1,130 +1,89 @@
 """Leave-one-set-out cross-validation of scenario -> level: rules, learned model, combined.
 
-Each labelled set (corpus/frameworks/training/*.jsonl) is held out in turn; the model is
-trained on the other sets plus every framework indicator and scored on it. The rules were
-tuned on every set, so their current score says nothing about unseen cases: where we
-kept the rules' first-sight predictions (the level each case got the first time its set was
-run, before any rule was changed for it; tests/fixtures/rules_first_sight.json), those are
-what the combination is scored on. `--nested` also chooses the policy's thresholds inside each
-fold (on the other sets only), so the figure includes the choice of thresholds.
-Run: `python -m kb.level_cv [--nested] [FIRST_SIGHT_JSON]`.
+Each labelled set (corpus/frameworks/training/*.jsonl) is held out in turn. The learned model
+is trained on the other sets plus every framework indicator and reads it; the stack
+(kb.level_stack) is fitted on the other sets' out-of-set rows and decides. The rules were tuned
+on every set, so their current score says nothing about unseen cases: where we kept the rules'
+first-sight predictions (the level each case got the first time its set was run, before any rule
+was changed for it; training/rules_first_sight.json), those are what is scored and combined.
+By default the other sets' rows were read by models that had the held-out set in training (one
+fit per set, ~20 s); `--nested` reads them without it (one fit per pair of sets, ~6 min) and also
+chooses the stack's raise-to-4 bar inside each fold, so the figure includes that choice.
+Run: `python -m kb.level_cv [--nested]`.
 """
 
 from __future__ import annotations
 
-import itertools
-import json
 import sys
-from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
-from kb import level_model as lm
+from kb import level_stack as ls
 from kb.level_eval import score
-from kb.scenario import assess_scenario, explained_accident, split_sentences
 
-DEFAULT_FIRST_SIGHT = Path(__file__).resolve().parent.parent / "tests/fixtures/rules_first_sight.json"
-# The thresholds searched by --nested (1.01: that route off). Ties go to the first in this order.
-POLICY_GRID = {
-    "raise_to_4_at": (0.3, 0.35, 0.4, 0.5),
-    "raise_to_4_if_most_likely": (True, False),
-    "raise_to_4_clause_at": (1.01,),  # (0.8-0.95 were chosen by no fold since round 3)
-    "raise_at": (0.7, 0.8, 0.9, 1.01),
-    "raise_1_to_2_at": (1.01, 0.8, 0.7, 0.6, 0.5),
-    "lower_to_1_at": (0.7, 0.8),  # (0.9 and off: chosen by no fold)
-    "raise_from_nothing_at": (0.5, 0.6),  # (0.7, 0.8: chosen by no fold)
-    "lower_3_at": (1.01, 0.8, 0.7, 0.6),
-}
-# (gold, rules' level, model's reading, whether the description explains an injury as an accident)
-Scored = tuple[int, int | None, lm.SecondOpinion, bool]
+RAISE_TO_4_GRID = (0.08, 0.1, 0.12, 0.15, 0.2, 0.25)  # searched by --nested
 
 
-def leave_one_set_out(
-    first_sight: Path | None = None, corpus_dir: Path | None = None, *, nested: bool = False
-) -> dict[str, Any]:
-    """Per held-out set: scores of rules (first sight when recorded, else current), the learned
-    model alone, and the combination kb.scenario uses; plus the totals over the folds. With
-    `nested`, each fold's policy is chosen on the other folds' held-out readings (and reported)."""
-    recorded = _recorded(first_sight)
-    sets = sorted({e.source for e in lm.case_examples(corpus_dir)})
+def leave_one_set_out(corpus_dir: Path | None = None, *, nested: bool = False) -> dict[str, Any]:
+    """Per held-out set: scores of the rules (first sight where recorded, else current), the
+    learned model alone, and the combination kb.scenario uses; plus the totals over the folds."""
+    rows = ls.out_of_set_rows(corpus_dir)
+    first_sight = ls._first_sight(corpus_dir)
+    sets = sorted({r.set for r in rows})
     folds: dict[str, Any] = {}
     totals: dict[str, list[tuple[int, int | None]]] = {"rules": [], "learned": [], "combined": []}
     for held in sets:
-        rows = readings(held, {held}, recorded, corpus_dir)
-        policy = lm.POLICY
-        if nested:
-            inner = [r for g in sets if g != held for r in readings(g, {held, g}, recorded, corpus_dir)]
-            policy = choose_policy(inner)
+        test = [r for r in rows if r.set == held]
+        train = (
+            ls.out_of_set_rows(corpus_dir, frozenset({held}))
+            if nested
+            else [r for r in rows if r.set != held]
+        )
+        stack = ls.fit_stack(train)
+        bar = choose_raise_to_4(train) if nested else ls.RAISE_TO_4_AT
         pairs = {
-            "rules": [(gold, rl) for gold, rl, _, _ in rows],
-            "learned": [(gold, _most_likely(op)) for gold, _, op, _ in rows],
-            "combined": [(gold, _combined(row, policy)) for gold, *row in rows],
+            "rules": [(r.gold, r.rule_level) for r in test],
+            "learned": [(r.gold, _most_likely(r)) for r in test],
+            "combined": [
+                (r.gold, ls.decide(stack, r.rule_level, r.opinion, r.explained_accident, bar)[0])
+                for r in test
+            ],
         }
         folds[held] = {
-            "rules_source": "first sight" if held in recorded else "current rules (tuned on this set)",
+            "rules_source": "first sight" if held in first_sight else "current rules (tuned on this set)",
             **{k: _brief(score(v)) for k, v in pairs.items()},
+            "level4_missed": [
+                r.id
+                for r, (_, p) in zip(test, pairs["combined"], strict=True)
+                if r.gold == 4 and (p or 0) < 4
+            ],
         }
         if nested:
-            folds[held]["policy"] = policy.__dict__
+            folds[held]["raise_to_4_at"] = bar
         for k, v in pairs.items():
             totals[k].extend(v)
     return {"folds": folds, "total": {k: _brief(score(v)) for k, v in totals.items()}}
 
 
-def readings(held: str, excluded: set[str], recorded: dict, corpus_dir: Path | None) -> list[Scored]:
-    """The cases of set `held` read by a model trained without the `excluded` sets."""
-    cases = lm.case_examples(corpus_dir)
-    model = lm.fit([e for e in cases if e.source not in excluded] + lm.indicator_examples(corpus_dir))
-    frameworks = _frameworks_by_id(corpus_dir)
-    out = []
-    for e in (e for e in cases if e.source == held):
-        if held in recorded:
-            rule_level = recorded[held][e.id]
-        else:
-            rule_level = assess_scenario(
-                e.text, framework_id=frameworks.get(e.id), corpus_dir=corpus_dir, use_model=False
-            ).level
-        opinion = lm.second_opinion(model, e.text, split_sentences(e.text))
-        out.append((e.level, rule_level, opinion, explained_accident(e.text, corpus_dir)))
-    return out
+def choose_raise_to_4(rows: list[ls.Row]) -> float:
+    """The grid value with the fewest level-4 under-calls, then errors, then over-calls, scored by
+    leave-one-set-out over `rows` (ties: the first)."""
+    sets = sorted({r.set for r in rows})
+    stacks = {s: ls.fit_stack([r for r in rows if r.set != s]) for s in sets}
+
+    def cost(bar: float) -> tuple[int, int, int]:
+        pairs = [
+            (r.gold, ls.decide(stacks[r.set], r.rule_level, r.opinion, r.explained_accident, bar)[0])
+            for r in rows
+        ]
+        m = score(pairs)
+        return m["level4_under_calls"], m["under_calls"] + m["over_calls"], m["over_calls"]
+
+    return min(RAISE_TO_4_GRID, key=cost)
 
 
-def choose_policy(rows: list[Scored]) -> lm.Policy:
-    """The grid policy with no level-4 under-call if any, then fewest errors, then fewest over-calls."""
-
-    def cost(policy: lm.Policy) -> tuple[int, int, int]:
-        r = score([(gold, _combined(row, policy)) for gold, *row in rows])
-        return r["level4_under_calls"], r["under_calls"] + r["over_calls"], r["over_calls"]
-
-    grid = (
-        lm.Policy(**dict(zip(POLICY_GRID, v, strict=True))) for v in itertools.product(*POLICY_GRID.values())
-    )
-    return min(grid, key=cost)
-
-
-def _combined(row: list, policy: lm.Policy) -> int | None:
-    rule_level, opinion, explained = row
-    return lm.combine(rule_level, opinion, policy, explained_accident=explained)[0]
-
-
-def _most_likely(opinion: lm.SecondOpinion) -> int:
-    return max(range(1, 5), key=lambda lv: opinion.proba[lv - 1])
-
-
-def _recorded(first_sight: Path | None) -> dict[str, dict[str, int | None]]:
-    if first_sight is not None and first_sight.is_file():
-        return json.loads(first_sight.read_text(encoding="utf-8"))["predicted"]
-    return {}
-
-
-def _frameworks_by_id(corpus_dir: Path | None) -> dict[str, str]:
-    out = {}
-    for path in sorted(lm.training_dir(corpus_dir).glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                out[row.get("id", "")] = row.get("framework")
-    return out
+def _most_likely(row: ls.Row) -> int:
+    return max(range(1, 5), key=lambda lv: row.opinion.proba[lv - 1])
 
 
 def _brief(r: dict[str, Any]) -> dict[str, Any]:
@@ -138,22 +97,23 @@ def format_cv(report: dict[str, Any]) -> str:
     for name, fold in rows:
         for method in ("rules", "learned", "combined"):
             r = fold[method]
+            note = ""
+            if method == "rules" and "rules_source" in fold:
+                note = f"   ({fold['rules_source']})"
+            elif method == "combined" and fold.get("level4_missed"):
+                note = f"   missed: {' '.join(fold['level4_missed'])}"
+            if method == "combined" and "raise_to_4_at" in fold:
+                note += f"   raise_to_4_at {fold['raise_to_4_at']}"
             lines.append(
                 f"{name:<11} {method:<9}{r['scenarios']:>3}  {r['accuracy']:.2f}  {r['under_calls']:>5}"
-                f"  {r['over_calls']:>4}  {r['level4_under_calls']:>8}"
-                + (f"   ({fold['rules_source']})" if method == "rules" and "rules_source" in fold else "")
-                + (
-                    f"   policy {astuple(lm.Policy(**fold['policy']))}"
-                    if method == "combined" and "policy" in fold
-                    else ""
-                )
+                f"  {r['over_calls']:>4}  {r['level4_under_calls']:>8}{note}"
             )
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--nested"]
-    path = Path(args[0]) if args else DEFAULT_FIRST_SIGHT
-    result = leave_one_set_out(path, nested="--nested" in sys.argv[1:])
+    import json
+
+    result = leave_one_set_out(nested="--nested" in sys.argv[1:])
     print(format_cv(result))
     print(json.dumps(result["total"]))

@@ -4,13 +4,12 @@ Trained only on our own labelled case descriptions (corpus/frameworks/training/*
 the frameworks' indicator texts (each indicator is a labelled example of its level): sentence
 embeddings (normalised; all-mpnet-base-v2 when installed, else MiniLM; KB_LEVEL_MODEL names
 another) -> multinomial logistic regression -> a distribution over levels 1-4.
-It never decides alone: kb.scenario lets it raise the rules' level (safety bias), give a level
-when no rule fired, and take a rules' 3 down to 2 or a 2 down to 1 when it is confident the needs
-are fewer; it never lowers a 4. The nearest indicator of its level is the cited evidence.
+It never decides alone: kb.level_stack weighs its reading against the rules' level (and never
+lowers a rules' 4). The nearest indicator of the level given is the cited evidence.
 Trained on first use: a second or two once the training texts' vectors are kept on disk
 (KB_MODEL_CACHE; about 15 s to make them the first time with mpnet); nothing is downloaded, and a
 practitioner's case description is never written anywhere.
-See docs/levels.md for the cross-validated figures that chose the policy.
+See docs/levels.md for the cross-validated figures.
 """
 
 from __future__ import annotations
@@ -35,45 +34,9 @@ C_REGULARISATION = 8.0  # inverse L2 strength (4, 8, 16 measured; 8 fewest error
 INDICATOR_WEIGHT = 0.25  # an indicator phrase counts a quarter of a case description
 
 
-@dataclass(frozen=True)
-class Policy:
-    """When the model's reading changes the rules' level (see `combine`)."""
-
-    raise_to_4_at: float = 0.35  # P(level 4) of the whole description from which the answer is 4
-    # (0.4, the nested folds' median choice on 12 sets, was shipped for one round; with 14 sets it
-    # left heldout7's H747, insulin not collected for months, at P4 0.35 under level 4: back to 0.35)
-    # ... or whenever level 4 is the model's most likely reading (P4 0.34 and 0.40 of two level-4
-    # cases that stayed under otherwise were each the largest of the four)
-    raise_to_4_if_most_likely: bool = True
-    # ... or P(level 4) of one (not negated) clause of it: off (above 1). With mpnet and nine sets,
-    # every nested fold but two chose it off; it raised "police brought him home" clauses to 4.
-    raise_to_4_clause_at: float = 1.01
-    raise_at: float = 0.8  # P(level L), L above the rules' level 1-3, from which the answer is L
-    # ... but a rules' 1 becomes 2 from this P(level 2): an emerging need costs a family little, and
-    # missing one leaves it without early help (nested CV, 11 folds: 10 chose 0.5, one 0.6)
-    raise_1_to_2_at: float = 0.5
-    raise_from_nothing_at: float = 0.5  # ... when no rule fired at all
-    lower_to_1_at: float = 0.7  # P(level 1) from which a rules' level 2 becomes 1 (never 3 or 4)
-    # P(level 1) + P(level 2) from which a rules' level 3 becomes 2 (never a 4). A single level-3
-    # phrase ("went missing", "cerebral palsy", "a caution") often describes a need a family is
-    # already meeting; in the nested cross-validation every fold chose 0.6 or 0.7 (off: 1.01).
-    lower_3_at: float = 0.6
-    # ... and only for a description like the cases it learned from (cosine to the nearest
-    # labelled case): every labelled case is >= 0.46 from one of another set (mpnet; MiniLM 0.45),
-    # off-topic text ("The weather in the car park was grey", "My car battery is flat") <= 0.35
-    # (MiniLM 0.2), where the model's reading means nothing.
-    raise_from_nothing_min_similarity: float = 0.42
-    # A description that explains its injury as a confirmed accident (kb.scenario.explained_accident)
-    # reads as level 4 to the model only through its injury words: then only a P(level 4) this high
-    # raises it (and level 4 being merely the most likely reading does not).
-    raise_to_4_explained_at: float = 0.8
-
-
-POLICY = Policy()
-# How many nearest labelled cases are looked at before the model may raise to 4 (one of them must be
-# a level 4). On 14 sets (leave-one-set-out) 10 removed 3 over-calls and no level-4 catch; 3 or 5
-# lost one (H816). It stops "A 7-year-old is often late and behind with reading" (P4 0.38, its ten
-# nearest cases all level 2-3) being raised to 4.
+# How many nearest labelled cases are looked at for `near_level4` (whether one of them is a 4), a
+# feature of the stack (kb.level_stack). As a gate on raising to 4, 10 removed 3 over-calls and no
+# level-4 catch on 14 sets; 3 or 5 lost one (H816).
 NEAREST_CASES = 10
 # A clause that only says what is NOT there ("No thoughts of ending her life", "the GP found
 # nothing physical") reads as alarming to a bag of embeddings; it is no evidence of level 4.
@@ -100,6 +63,7 @@ class Example:
     source: str
     kind: str  # "case" | "indicator"
     id: str = ""
+    framework: str = ""  # a case's framework id (as labelled)
 
 
 def training_dir(corpus_dir: Path | None = None) -> Path:
@@ -117,7 +81,16 @@ def case_examples(corpus_dir: Path | None = None, sets: Iterable[str] | None = N
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
-                out.append(Example(row["scenario"], int(row["level"]), name, "case", row.get("id", "")))
+                out.append(
+                    Example(
+                        row["scenario"],
+                        int(row["level"]),
+                        name,
+                        "case",
+                        row.get("id", ""),
+                        row.get("framework", ""),
+                    )
+                )
     return out
 
 
@@ -215,13 +188,18 @@ def embed(texts: Sequence[str], *, keep: bool = False) -> np.ndarray:
 
 
 def prepare(corpus_dir: Path | None = None) -> int:
-    """Make and keep on disk the vectors of every training text (set-up: `make app`); returns how
-    many had to be made. When all are kept already, no model is loaded."""
+    """Make and keep on disk the vectors of every training text, and the stack's out-of-set
+    readings (set-up: `make app`); returns how many vectors had to be made. When all are kept
+    already, no model is loaded."""
+    from kb import level_stack
+
     texts = [e.text for e in case_examples(corpus_dir) + indicator_examples(corpus_dir)]
     stored = _stored(encoder_name())
     missing = [t for t in dict.fromkeys(texts) if _key(t) not in stored]
     if missing:
         embed(missing, keep=True)
+    if any(True for _ in training_dir(corpus_dir).glob("*.jsonl")):
+        level_stack.out_of_set_rows(corpus_dir)
     return len(missing)
 
 
@@ -286,75 +264,37 @@ class SecondOpinion:
     clause_p4: float
     clause: str  # the clause most like level 4 (quoted as the evidence's `matched`)
     similarity: float = 1.0  # cosine of the description to the nearest labelled case it learned from
-    # whether any of the NEAREST_CASES labelled cases closest to the description is a level 4: the
-    # model raises to 4 only then ("similar to level-4 cases" must be true of the cases themselves)
+    # whether any of the NEAREST_CASES labelled cases closest to the description is a level 4
     near_level4: bool = True
 
 
+def whole_readings(model: LevelModel, texts: Sequence[str], *, keep: bool = False) -> list[SecondOpinion]:
+    """The model's reading of each whole description: level probabilities, the cosine to the
+    nearest labelled case it learned from, and whether one of the NEAREST_CASES nearest is a 4
+    (no clauses: `clause` is the text). `keep` as in `embed` (training texts only)."""
+    vectors = embed(texts, keep=keep)
+    p = model.proba(texts)
+    learned = [e for e in model.examples if e.kind == "case"]
+    if not learned:
+        return [
+            SecondOpinion(tuple(float(x) for x in row), float(row[3]), t)
+            for row, t in zip(p, texts, strict=True)
+        ]  # type: ignore[arg-type]
+    sims = vectors @ embed([e.text for e in learned], keep=True).T
+    levels = np.array([e.level for e in learned])
+    out = []
+    for row, s, t in zip(p, sims, texts, strict=True):
+        near_level4 = bool((levels[np.argsort(-s)[:NEAREST_CASES]] == 4).any())
+        proba = tuple(float(x) for x in row)
+        out.append(SecondOpinion(proba, proba[3], t, float(s.max()), near_level4))  # type: ignore[arg-type]
+    return out
+
+
 def second_opinion(model: LevelModel, text: str, clauses: Sequence[str]) -> SecondOpinion:
-    """The model's reading of the description and of each clause that does not merely negate."""
-    p = model.proba([text])[0]
+    """The model's reading of the description, and of each clause that does not merely negate
+    (the clause most like level 4 is quoted as the evidence when the answer is raised to 4)."""
+    whole = whole_readings(model, [text])[0]
     clauses = [c for c in clauses if c.strip() and not _NEGATED_CLAUSE.search(c)] or [text]
     per_clause = model.proba(clauses)[:, 3]
     j = int(np.argmax(per_clause))
-    learned = [e for e in model.examples if e.kind == "case"]
-    similarity, near_level4 = 1.0, True
-    if learned:
-        sims = embed([e.text for e in learned], keep=True) @ embed([text])[0]
-        similarity = float(sims.max())
-        nearest = np.argsort(-sims)[:NEAREST_CASES]
-        near_level4 = any(learned[i].level == 4 for i in nearest)
-    proba = tuple(float(x) for x in p)
-    return SecondOpinion(proba, float(per_clause[j]), clauses[j], similarity, near_level4)  # type: ignore[arg-type]
-
-
-def combine(
-    rule_level: int | None,
-    opinion: SecondOpinion,
-    policy: Policy = POLICY,
-    *,
-    explained_accident: bool = False,
-) -> tuple[int | None, str]:
-    """The policy: the rules' level unless the model is confident of another one.
-
-    Level 4 when P(4) of the description >= raise_to_4_at, or is the largest of the four, or
-    P(4) of one clause >= raise_to_4_clause_at (safety bias); otherwise the model's most likely
-    level when above the rules' and confident (raise_at; raise_1_to_2_at for a 1 read as a 2;
-    raise_from_nothing_at when no rule fired, and then only for a description like the labelled
-    cases); a rules' level 3 becomes 2
-    when P(1) + P(2) >= lower_3_at, and a rules' level 2 becomes 1 when P(1) >= lower_to_1_at.
-    A 4 is never lowered. With `explained_accident` only P(4) >= raise_to_4_explained_at raises to 4,
-    and the model raises to 4 only when one of the labelled cases nearest the description is a 4.
-    Returns (level, reason; '' when the rules' level stands)."""
-    base = rule_level or 0
-    p4 = opinion.proba[3]
-    most_likely_4 = policy.raise_to_4_if_most_likely and p4 == max(opinion.proba)
-    if explained_accident:
-        raise_to_4 = p4 >= policy.raise_to_4_explained_at
-    else:
-        clause_4 = opinion.clause_p4 >= policy.raise_to_4_clause_at
-        raise_to_4 = p4 >= policy.raise_to_4_at or most_likely_4 or clause_4
-    if base < 4 and raise_to_4 and opinion.near_level4:
-        return 4, (
-            f"similar to level-4 cases (P(level 4) {p4:.2f} for the description, "
-            f"{opinion.clause_p4:.2f} for its clause {opinion.clause!r}): raised to 4 (safety bias)"
-        )
-    best = int(np.argmax(opinion.proba)) + 1
-    needed = policy.raise_at if base else policy.raise_from_nothing_at
-    if base == 1 and best == 2:
-        needed = min(needed, policy.raise_1_to_2_at)
-    familiar = base or opinion.similarity >= policy.raise_from_nothing_min_similarity
-    if best > base and opinion.proba[best - 1] >= needed and familiar:
-        verb = "raised to" if base else "no rule fired; level"
-        return best, f"similar to level-{best} cases (P {opinion.proba[best - 1]:.2f}): {verb} {best}"
-    if base == 3 and opinion.proba[0] + opinion.proba[1] >= policy.lower_3_at:
-        return 2, (
-            f"similar to cases with additional needs only (P(level 1 or 2) "
-            f"{opinion.proba[0] + opinion.proba[1]:.2f}): lowered to 2, additional needs"
-        )
-    if base == 2 and opinion.proba[0] >= policy.lower_to_1_at:
-        return 1, (
-            f"similar to universal-level cases (P(level 1) {opinion.proba[0]:.2f}): "
-            "the needs read as ones universal services meet, level 1"
-        )
-    return rule_level, ""
+    return SecondOpinion(whole.proba, float(per_clause[j]), clauses[j], whole.similarity, whole.near_level4)

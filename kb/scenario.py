@@ -730,17 +730,17 @@ def _learned_opinion(
     corpus_dir: Path | None,
     accident: bool = False,
 ) -> tuple[int | None, str]:
-    """Let the learned model (kb.level_model) change the level where its policy allows (raise;
-    level where no rule fired; a 3 it reads as additional needs down to 2, a 2 it reads as
-    universal down to 1; never a 4 lowered). The
-    evidence of its level is the framework's own indicator of that level closest to the text."""
-    from kb import level_model
+    """Let the learned model (kb.level_model), weighed with the rules by kb.level_stack, change the
+    level (a rules' 4 is never lowered). The evidence of its level is the framework's own indicator
+    of that level closest to the text."""
+    from kb import level_model, level_stack
 
     model = level_model.get_level_model(corpus_dir)
-    if model is None:
+    stack = level_stack.get_stack(corpus_dir) if model is not None else None
+    if model is None or stack is None:
         return level, confidence
     opinion = level_model.second_opinion(model, text, sentences)
-    raised, why = level_model.combine(level, opinion, explained_accident=accident)
+    raised, why = level_stack.decide(stack, level, opinion, accident)
     if raised == level or raised is None:
         return level, confidence
     if level is not None and raised < level:

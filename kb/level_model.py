@@ -19,7 +19,7 @@ import json
 import re
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +32,7 @@ TRAINING_SUBDIR = "training"
 # the setting with the fewest level-4 under-calls over the held-out sets, then the fewest errors.
 C_REGULARISATION = 8.0  # inverse L2 strength (4, 8, 16 measured; 8 fewest errors, no L4 under)
 INDICATOR_WEIGHT = 0.25  # an indicator phrase counts a quarter of a case description
+WORDS_C = 10.0  # the words reader's inverse L2 strength (3, 10, 30 measured: within 0.5 points)
 
 
 # How many nearest labelled cases are looked at for `near_level4` (whether one of them is a 4), a
@@ -205,29 +206,50 @@ def prepare(corpus_dir: Path | None = None) -> int:
 
 @dataclass(frozen=True)
 class LevelModel:
-    """A fitted classifier: `proba(texts)` -> (n, 4) probabilities of levels 1-4."""
+    """Two fitted readers: `proba(texts)` from the sentence embeddings and `words_proba(texts)` from
+    the words themselves (TF-IDF of words and word pairs), each -> (n, 4) probabilities of levels 1-4.
+    The embeddings read what a description is about; the words keep details an embedding of a whole
+    paragraph blurs ("told me it's a secret", "tonight", "settled", "CAMHS")."""
 
     classifier: object
     examples: tuple[Example, ...]
+    words: object = None
 
     def proba(self, texts: Sequence[str]) -> np.ndarray:
-        p = self.classifier.predict_proba(embed(texts))  # type: ignore[attr-defined]
-        out = np.zeros((len(texts), 4))
-        for col, level in enumerate(self.classifier.classes_):  # type: ignore[attr-defined]
-            out[:, int(level) - 1] = p[:, col]
-        return out
+        return _by_level(self.classifier, embed(texts))
+
+    def words_proba(self, texts: Sequence[str]) -> np.ndarray:
+        if self.words is None:
+            return np.full((len(texts), 4), 0.25)
+        return _by_level(self.words, list(texts))
+
+
+def _by_level(classifier, x) -> np.ndarray:
+    p = classifier.predict_proba(x)
+    out = np.zeros((p.shape[0], 4))
+    for col, level in enumerate(classifier.classes_):
+        out[:, int(level) - 1] = p[:, col]
+    return out
 
 
 def fit(examples: Sequence[Example], c: float = C_REGULARISATION) -> LevelModel:
-    """Multinomial logistic regression on the examples' embeddings (deterministic: lbfgs)."""
+    """Multinomial logistic regression on the examples' embeddings, and another on their words
+    (deterministic: lbfgs). Indicators weigh INDICATOR_WEIGHT of a case description in both."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
 
-    x = embed([e.text for e in examples], keep=True)
+    texts = [e.text for e in examples]
     y = np.array([e.level for e in examples])
     w = np.array([INDICATOR_WEIGHT if e.kind == "indicator" else 1.0 for e in examples])
     clf = LogisticRegression(C=c, max_iter=2000)
-    clf.fit(x, y, sample_weight=w)
-    return LevelModel(clf, tuple(examples))
+    clf.fit(embed(texts, keep=True), y, sample_weight=w)
+    words = make_pipeline(
+        TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
+        LogisticRegression(C=WORDS_C, max_iter=3000),
+    )
+    words.fit(texts, y, logisticregression__sample_weight=w)
+    return LevelModel(clf, tuple(examples), words)
 
 
 @lru_cache(maxsize=4)
@@ -266,27 +288,23 @@ class SecondOpinion:
     similarity: float = 1.0  # cosine of the description to the nearest labelled case it learned from
     # whether any of the NEAREST_CASES labelled cases closest to the description is a level 4
     near_level4: bool = True
+    words_proba: tuple[float, float, float, float] = (0.25, 0.25, 0.25, 0.25)  # the words reader's
 
 
 def whole_readings(model: LevelModel, texts: Sequence[str], *, keep: bool = False) -> list[SecondOpinion]:
-    """The model's reading of each whole description: level probabilities, the cosine to the
-    nearest labelled case it learned from, and whether one of the NEAREST_CASES nearest is a 4
-    (no clauses: `clause` is the text). `keep` as in `embed` (training texts only)."""
+    """The model's reading of each whole description: both readers' level probabilities, the
+    cosine to the nearest labelled case it learned from, and whether one of the NEAREST_CASES
+    nearest is a 4 (no clauses: `clause` is the text). `keep` as in `embed` (training texts only)."""
     vectors = embed(texts, keep=keep)
-    p = model.proba(texts)
-    learned = [e for e in model.examples if e.kind == "case"]
-    if not learned:
-        return [
-            SecondOpinion(tuple(float(x) for x in row), float(row[3]), t)
-            for row, t in zip(p, texts, strict=True)
-        ]  # type: ignore[arg-type]
+    p, words = model.proba(texts), model.words_proba(texts)
+    learned = [e for e in model.examples if e.kind == "case"] or list(model.examples)
     sims = vectors @ embed([e.text for e in learned], keep=True).T
     levels = np.array([e.level for e in learned])
     out = []
-    for row, s, t in zip(p, sims, texts, strict=True):
+    for row, w, s, t in zip(p, words, sims, texts, strict=True):
         near_level4 = bool((levels[np.argsort(-s)[:NEAREST_CASES]] == 4).any())
-        proba = tuple(float(x) for x in row)
-        out.append(SecondOpinion(proba, proba[3], t, float(s.max()), near_level4))  # type: ignore[arg-type]
+        proba, words_proba = tuple(map(float, row)), tuple(map(float, w))
+        out.append(SecondOpinion(proba, proba[3], t, float(s.max()), near_level4, words_proba))  # type: ignore[arg-type]
     return out
 
 
@@ -297,4 +315,4 @@ def second_opinion(model: LevelModel, text: str, clauses: Sequence[str]) -> Seco
     clauses = [c for c in clauses if c.strip() and not _NEGATED_CLAUSE.search(c)] or [text]
     per_clause = model.proba(clauses)[:, 3]
     j = int(np.argmax(per_clause))
-    return SecondOpinion(whole.proba, float(per_clause[j]), clauses[j], whole.similarity, whole.near_level4)
+    return replace(whole, clause_p4=float(per_clause[j]), clause=clauses[j])

@@ -40,7 +40,7 @@ STACK_C = 1.0  # inverse L2 strength of the stack (0.3, 1, 3 measured: within 0.
 RAISE_TO_4_AT = 0.1
 NO_RULE_MIN_P = 0.5  # where no rule fired: a level only from this P of the most likely one ...
 NO_RULE_MIN_SIMILARITY = 0.42  # ... and only for text this like a labelled case (off-topic <= 0.35)
-_VERSION = "stack-1"  # part of the kept readings' key: change it when the features change
+_VERSION = "stack-2"  # part of the kept readings' key: change it when the features change
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,11 @@ def features(rule_level: int | None, opinion: lm.SecondOpinion, explained_accide
     rules = np.zeros(5)
     rules[rule_level or 0] = 1.0
     extra = [float(explained_accident), opinion.similarity, float(opinion.near_level4)]
-    return np.concatenate([np.log(np.asarray(opinion.proba) + 1e-4), rules, extra])
+    embeddings, words = (
+        np.log(np.asarray(opinion.proba) + 1e-4),
+        np.log(np.asarray(opinion.words_proba) + 1e-4),
+    )
+    return np.concatenate([embeddings, rules, extra, words])
 
 
 @dataclass(frozen=True)
@@ -192,8 +196,12 @@ def _load(key: str) -> list[lm.SecondOpinion] | None:
     try:
         with np.load(_store_path(key)) as data:
             return [
-                lm.SecondOpinion(tuple(map(float, p)), float(p[3]), "", float(s), bool(n))  # type: ignore[arg-type]
-                for p, s, n in zip(data["proba"], data["similarity"], data["near_level4"], strict=True)
+                lm.SecondOpinion(
+                    tuple(map(float, p)), float(p[3]), "", float(s), bool(n), tuple(map(float, w))
+                )  # type: ignore[arg-type]
+                for p, s, n, w in zip(
+                    data["proba"], data["similarity"], data["near_level4"], data["words_proba"], strict=True
+                )
             ]
     except (OSError, KeyError, ValueError):
         return None
@@ -209,6 +217,7 @@ def _save(key: str, opinions: list[lm.SecondOpinion]) -> None:
             proba=np.array([o.proba for o in opinions]),
             similarity=np.array([o.similarity for o in opinions]),
             near_level4=np.array([o.near_level4 for o in opinions]),
+            words_proba=np.array([o.words_proba for o in opinions]),
         )
         tmp.replace(path)
     except OSError as err:  # a read-only cache only costs time

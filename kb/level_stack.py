@@ -40,7 +40,7 @@ STACK_C = 1.0  # inverse L2 strength of the stack (0.3, 1, 3 measured: within 0.
 RAISE_TO_4_AT = 0.1
 NO_RULE_MIN_P = 0.5  # where no rule fired: a level only from this P of the most likely one ...
 NO_RULE_MIN_SIMILARITY = 0.42  # ... and only for text this like a labelled case (off-topic <= 0.35)
-_VERSION = "stack-2"  # part of the kept readings' key: change it when the features change
+_VERSION = "stack-3"  # part of the kept readings' key: change it when the features change
 
 
 @dataclass(frozen=True)
@@ -105,19 +105,20 @@ def decide(
     p = stack.proba(rule_level, opinion, explained_accident)
     if rule_level is None and opinion.similarity < NO_RULE_MIN_SIMILARITY:
         return None, ""
+    readers = f"embeddings {opinion.proba[3]:.2f}, words {opinion.words_proba[3]:.2f}"
     if p[3] >= raise_to_4_at:
         level = 4
         why = (
-            f"P(level 4) {p[3]:.2f} weighing the rules' answer with the labelled cases "
-            f"(model alone {opinion.proba[3]:.2f}): 4 (safety bias)"
+            f"P(level 4) {p[3]:.2f} from the rules and both readers together ({readers}), "
+            f"at or above {raise_to_4_at:.2f} (safety bias)"
         )
     else:
         level = int(np.argmax(p[:3])) + 1
-        why = f"P(level {level}) {p[level - 1]:.2f} weighing the rules' answer with the labelled cases"
+        why = f"P(level {level}) {p[level - 1]:.2f} from the rules and both readers together"
         if rule_level is None:
             if p[level - 1] < NO_RULE_MIN_P:
                 return None, ""
-            why = f"no rule fired; {why}"
+            return level, f"no rule fired; {why}: level {level}"
     if level == rule_level:
         return level, ""
     verb = "raised to" if level > (rule_level or 0) else "lowered to"
@@ -131,17 +132,17 @@ def out_of_set_rows(corpus_dir: Path | None = None, excluded: frozenset[str] = f
     indicators = lm.indicator_examples(corpus_dir)
     first_sight = _first_sight(corpus_dir)
     key = _key(cases, indicators, first_sight, corpus_dir)
-    kept = _load(key)
-    if kept is not None and len(kept) == len(cases):
-        return [_row(e, first_sight, r, corpus_dir) for e, r in zip(cases, kept, strict=True)]
+    kept = _load(key, cases)
+    if kept is not None:
+        return kept
     readings: dict[str, lm.SecondOpinion] = {}
     for held in sorted({e.source for e in cases}):
         model = lm.fit([e for e in cases if e.source != held] + indicators)
         texts = [e.text for e in cases if e.source == held]
         readings.update(zip(texts, lm.whole_readings(model, texts, keep=True), strict=True))
-    opinions = [readings[e.text] for e in cases]
-    _save(key, opinions)
-    return [_row(e, first_sight, o, corpus_dir) for e, o in zip(cases, opinions, strict=True)]
+    rows = [_row(e, first_sight, readings[e.text], corpus_dir) for e in cases]
+    _save(key, rows)
+    return rows
 
 
 @lru_cache(maxsize=4)
@@ -181,8 +182,8 @@ def _key(cases, indicators, first_sight, corpus_dir: Path | None) -> str:
     for e in [*cases, *indicators]:
         h.update(f"{e.source}|{e.id}|{e.level}|{e.kind}|{e.text}\n".encode())
     h.update(json.dumps(first_sight, sort_keys=True).encode())
-    if any(e.source not in first_sight for e in cases):  # today's rules read those sets
-        h.update((frameworks_dir(corpus_dir) / "concerns.yaml").read_bytes())
+    # today's rules read the sets with no first-sight record, and whether an accident is explained
+    h.update((frameworks_dir(corpus_dir) / "concerns.yaml").read_bytes())
     return h.hexdigest()
 
 
@@ -192,32 +193,38 @@ def _store_path(key: str) -> Path:
     return model_cache_dir() / f"level-stack-{key[:16]}.npz"
 
 
-def _load(key: str) -> list[lm.SecondOpinion] | None:
+def _load(key: str, cases: list[lm.Example]) -> list[Row] | None:
     try:
         with np.load(_store_path(key)) as data:
-            return [
-                lm.SecondOpinion(
-                    tuple(map(float, p)), float(p[3]), "", float(s), bool(n), tuple(map(float, w))
-                )  # type: ignore[arg-type]
-                for p, s, n, w in zip(
-                    data["proba"], data["similarity"], data["near_level4"], data["words_proba"], strict=True
-                )
+            columns = [
+                data[k] for k in ("proba", "similarity", "near_level4", "words_proba", "rules", "accident")
             ]
     except (OSError, KeyError, ValueError):
         return None
+    if any(len(c) != len(cases) for c in columns):
+        return None
+    rows = []
+    for e, p, s, n, w, rule, accident in zip(cases, *columns, strict=True):
+        opinion = lm.SecondOpinion(
+            tuple(map(float, p)), float(p[3]), e.text, float(s), bool(n), tuple(map(float, w))
+        )  # type: ignore[arg-type]
+        rows.append(Row(e.source, e.id, e.level, int(rule) or None, opinion, bool(accident)))
+    return rows
 
 
-def _save(key: str, opinions: list[lm.SecondOpinion]) -> None:
+def _save(key: str, rows: list[Row]) -> None:
     path = _store_path(key)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.npz")
         np.savez(
             tmp,
-            proba=np.array([o.proba for o in opinions]),
-            similarity=np.array([o.similarity for o in opinions]),
-            near_level4=np.array([o.near_level4 for o in opinions]),
-            words_proba=np.array([o.words_proba for o in opinions]),
+            proba=np.array([r.opinion.proba for r in rows]),
+            similarity=np.array([r.opinion.similarity for r in rows]),
+            near_level4=np.array([r.opinion.near_level4 for r in rows]),
+            words_proba=np.array([r.opinion.words_proba for r in rows]),
+            rules=np.array([r.rule_level or 0 for r in rows]),  # 0: no rule fired
+            accident=np.array([r.explained_accident for r in rows]),
         )
         tmp.replace(path)
     except OSError as err:  # a read-only cache only costs time

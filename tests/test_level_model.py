@@ -174,3 +174,33 @@ def test_prepare_keeps_every_training_text_so_a_second_run_makes_none():
 
     lm.prepare()
     assert lm.prepare() == 0
+
+
+def test_the_out_of_set_readings_kept_on_disk_read_back_as_made(tmp_path, monkeypatch):
+    from kb.level_model import Example
+    from kb.level_stack import Row, _load, _save
+
+    monkeypatch.setenv("KB_MODEL_CACHE", str(tmp_path))
+    cases = [Example("text a", 2, "s1", "case", "A1"), Example("text b", 4, "s2", "case", "B1")]
+    rows = [
+        Row(
+            "s1",
+            "A1",
+            2,
+            None,
+            SecondOpinion((0.1, 0.6, 0.2, 0.1), 0.1, "text a", 0.8, False, (0.2, 0.5, 0.2, 0.1)),
+            False,
+        ),
+        Row(
+            "s2",
+            "B1",
+            4,
+            4,
+            SecondOpinion((0.0, 0.1, 0.2, 0.7), 0.7, "text b", 0.9, True, (0.1, 0.1, 0.1, 0.7)),
+            True,
+        ),
+    ]
+    _save("k" * 40, rows)
+    assert _load("k" * 40, cases) == rows
+    assert _load("k" * 40, cases[:1]) is None  # not the same cases: made again
+    assert _load("j" * 40, cases) is None

@@ -31,6 +31,8 @@ system-deps:
 	bash scripts/install-system-deps.sh
 
 test: venv system-deps
+	@# the level model's vectors and the stack's out-of-set readings, made once before any timed app test
+	@$(PY) -c 'from kb.level_model import prepare; prepare()'
 	$(VENV)/bin/pytest -q
 
 eval: index

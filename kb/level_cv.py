@@ -28,7 +28,7 @@ def leave_one_set_out(corpus_dir: Path | None = None, *, nested: bool = False) -
     """Per held-out set: scores of the rules (first sight where recorded, else current), the
     learned model alone, and the combination kb.scenario uses; plus the totals over the folds."""
     rows = ls.out_of_set_rows(corpus_dir)
-    first_sight = ls._first_sight(corpus_dir)
+    first_sight = ls.first_sight_levels(corpus_dir)
     sets = sorted({r.set for r in rows})
     folds: dict[str, Any] = {}
     totals: dict[str, list[tuple[int, int | None]]] = {"rules": [], "learned": [], "combined": []}

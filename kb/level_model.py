@@ -6,7 +6,8 @@ embeddings (normalised; all-mpnet-base-v2 when installed, else MiniLM; KB_LEVEL_
 another) -> multinomial logistic regression -> a distribution over levels 1-4.
 It never decides alone: kb.level_stack weighs its reading against the rules' level (and never
 lowers a rules' 4). The nearest indicator of the level given is the cited evidence.
-Trained on first use: a second or two once the training texts' vectors are kept on disk
+A second reader works from the words (TF-IDF of words and word pairs -> logistic regression).
+Both are trained on first use, a few seconds once the training texts' vectors are kept on disk
 (KB_MODEL_CACHE; about 15 s to make them the first time with mpnet); nothing is downloaded, and a
 practitioner's case description is never written anywhere.
 See docs/levels.md for the cross-validated figures.
@@ -216,16 +217,17 @@ class LevelModel:
     words: object = None
 
     def proba(self, texts: Sequence[str]) -> np.ndarray:
-        return _by_level(self.classifier, embed(texts))
+        return proba_by_level(self.classifier, embed(texts))
 
     def words_proba(self, texts: Sequence[str]) -> np.ndarray:
         if self.words is None:
             return np.full((len(texts), 4), 0.25)
-        return _by_level(self.words, list(texts))
+        return proba_by_level(self.words, list(texts))
 
 
-def _by_level(classifier, x) -> np.ndarray:
-    p = classifier.predict_proba(x)
+def proba_by_level(classifier, x) -> np.ndarray:
+    """A fitted classifier's predict_proba as (n, 4) columns for levels 1-4 (absent levels 0)."""
+    p = np.asarray(classifier.predict_proba(x))
     out = np.zeros((p.shape[0], 4))
     for col, level in enumerate(classifier.classes_):
         out[:, int(level) - 1] = p[:, col]

@@ -8,14 +8,15 @@ time its set was run (training/rules_first_sight.json; current rules for a set w
 So it learns how far each source is to be trusted on new text: a rules' 3 or a no-rule answer is
 weighed against the reading, and which readings hide a level 4. Features: log P(level 1-4), the
 rules' level (none, 1-4), whether an injury is explained as an accident, the cosine to the nearest
-labelled case, whether one of the ten nearest is a 4.
+labelled case, whether one of the ten nearest is a 4, and log P(level 1-4) of the words reader.
 
 Decision (`decide`): a rules' 4 stays 4 (an indicator of significant harm that matched is never
 overruled); otherwise 4 from a stacked P(level 4) of RAISE_TO_4_AT (safety bias), else the most
 likely of levels 1-3. Where no rule fired, a level is given only for a description like the
 labelled cases and with P >= NO_RULE_MIN_P; otherwise the answer says no indicator matched.
-The out-of-set readings take ~15 s to make (22 fits) and are kept in KB_MODEL_CACHE, keyed by
-the training data; they hold no practitioner's text. Figures: docs/levels.md,
+The out-of-set readings take about a minute to make (one fit of both readers per set) and are
+kept in KB_MODEL_CACHE, keyed by the training data, the rules and the encoder; they hold no
+practitioner's text. Figures: docs/levels.md,
 `python -m kb.level_cv [--nested]`.
 """
 
@@ -74,12 +75,9 @@ class Stack:
         self, rule_level: int | None, opinion: lm.SecondOpinion, explained_accident: bool
     ) -> np.ndarray:
         """P(level 1-4) of one description."""
-        x = features(rule_level, opinion, explained_accident)[None, :]
-        p = self.classifier.predict_proba(x)[0]  # type: ignore[attr-defined]
-        out = np.zeros(4)
-        for col, level in enumerate(self.classifier.classes_):  # type: ignore[attr-defined]
-            out[int(level) - 1] = p[col]
-        return out
+        return lm.proba_by_level(self.classifier, features(rule_level, opinion, explained_accident)[None, :])[
+            0
+        ]
 
 
 def fit_stack(rows: list[Row], c: float = STACK_C) -> Stack | None:
@@ -130,18 +128,20 @@ def out_of_set_rows(corpus_dir: Path | None = None, excluded: frozenset[str] = f
     (nor the `excluded` ones), beside the rules' first-sight level. Kept on disk once made."""
     cases = [e for e in lm.case_examples(corpus_dir) if e.source not in excluded]
     indicators = lm.indicator_examples(corpus_dir)
-    first_sight = _first_sight(corpus_dir)
+    first_sight = first_sight_levels(corpus_dir)
     key = _key(cases, indicators, first_sight, corpus_dir)
     kept = _load(key, cases)
     if kept is not None:
         return kept
-    readings: dict[str, lm.SecondOpinion] = {}
+    readings: dict[int, lm.SecondOpinion] = {}
     for held in sorted({e.source for e in cases}):
         model = lm.fit([e for e in cases if e.source != held] + indicators)
-        texts = [e.text for e in cases if e.source == held]
-        readings.update(zip(texts, lm.whole_readings(model, texts, keep=True), strict=True))
-    rows = [_row(e, first_sight, readings[e.text], corpus_dir) for e in cases]
-    _save(key, rows)
+        at = [i for i, e in enumerate(cases) if e.source == held]
+        texts = [cases[i].text for i in at]
+        readings.update(zip(at, lm.whole_readings(model, texts, keep=True), strict=True))
+    rows = [_row(e, first_sight, readings[i], corpus_dir) for i, e in enumerate(cases)]
+    if not excluded:  # a cross-validation fold's rows are not worth keeping
+        _save(key, rows)
     return rows
 
 
@@ -156,7 +156,8 @@ def get_stack(corpus_dir: Path | None = None) -> Stack | None:
     return _stack_cached(lm.training_dir(corpus_dir).resolve())
 
 
-def _first_sight(corpus_dir: Path | None) -> dict[str, dict[str, int | None]]:
+def first_sight_levels(corpus_dir: Path | None = None) -> dict[str, dict[str, int | None]]:
+    """set -> case id -> the level the rules gave the case the first time its set was run."""
     path = lm.training_dir(corpus_dir) / FIRST_SIGHT_FILE
     if not path.is_file():
         return {}

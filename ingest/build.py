@@ -20,9 +20,11 @@ from ingest.changes import record_build, write_build_changes
 from kb import __version__
 from kb.config import Settings, relative_to_root
 from kb.corpus import corpus_files, load_corpus
-from kb.encoder import get_encoder
 from kb.errors import KBError
-from kb.index import (
+from kb.model import Document, Passage
+from kb.origin import origin_map
+from kb.retrieval.encoder import get_encoder
+from kb.retrieval.index import (
     FORMAT_VERSION,
     PREVIOUS_POINTER,
     builds_dir,
@@ -34,10 +36,8 @@ from kb.index import (
     read_pointer,
     write_pointer,
 )
-from kb.model import Document, Passage
-from kb.origin import origin_map
+from kb.retrieval.sparse import build_sparse
 from kb.sections import embedding_text, passages_of, searchable_text
-from kb.sparse import build_sparse
 
 KEEP_BUILDS = 3
 
@@ -72,7 +72,7 @@ def embed_key(model: str, text: str) -> str:
 
 
 def _backend() -> str:
-    from kb.encoder import backend_from_env
+    from kb.retrieval.encoder import backend_from_env
 
     return backend_from_env()
 
@@ -198,7 +198,7 @@ def _corpus_hash(records: list[dict]) -> str:
 def _write_dense(build: Path, vectors: np.ndarray) -> str:
     import faiss
 
-    from kb.dense import build_dense_index
+    from kb.retrieval.dense import build_dense_index
 
     index, kind = build_dense_index(vectors)
     faiss.write_index(index, str(build / "dense.faiss"))
@@ -207,8 +207,7 @@ def _write_dense(build: Path, vectors: np.ndarray) -> str:
 
 def _validate(build: Path, documents: list[Document], records: list[dict]) -> None:
     """Load the new build and ask each document a question its own text answers."""
-    from kb.index import load_index
-    from kb.search import Searcher
+    from kb.retrieval import Searcher, load_index
 
     loaded = load_index(build.parent.parent, build)
     if len(loaded.passages) != len(records) or loaded.vectors.shape[0] != len(records):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ingest.changes import append_entry
 from kb.errors import KBError
-from kb.index import PREVIOUS_POINTER, read_pointer, write_pointer
+from kb.retrieval.index import PREVIOUS_POINTER, read_pointer, write_pointer
 
 
 class RollbackError(KBError):

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import kb.search
+import kb.retrieval.search
 from kb.errors import UnknownAreaError
 from kb.model import Hit
-from kb.search import Filters, Searcher
+from kb.retrieval import Filters, Searcher
 
 # Fused score (cosine + 0.15 x scaled BM25 + 0.3 x heading cosine; the intent lift left out)
 # of the best passage, below which the procedures probably do not cover the question. Measured
@@ -31,7 +31,7 @@ class Answer:
     @property
     def weak_match(self) -> bool:
         """True when even the best passage hardly matches: the procedures may not cover this."""
-        if not self.hits or kb.search.FUSION == "rrf":  # RRF scores (~0.03) are no similarity
+        if not self.hits or kb.retrieval.search.FUSION == "rrf":  # RRF scores (~0.03) are no similarity
             return False
         best = self.hits[0]
         # Judged without the question-intent lift: "what are the signs my car battery is

@@ -128,9 +128,9 @@ def run_bench(
 ) -> dict[str, Any]:
     """Every measurement of `kb bench`, as one JSON-ready dict (keys listed in bench/README.md)."""
     from kb.answer import answer
-    from kb.encoder import Encoder
-    from kb.index import current_build, load_index, read_manifest
-    from kb.search import Searcher
+    from kb.retrieval import Searcher
+    from kb.retrieval.encoder import Encoder
+    from kb.retrieval.index import current_build, load_index, read_manifest
 
     settings = settings or Settings.from_env()
     questions = questions or read_questions(DEFAULT_QUESTIONS)

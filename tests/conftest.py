@@ -32,7 +32,7 @@ def fixture_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="session")
 def fixture_searcher(fixture_settings: Settings):
-    from kb.search import get_searcher
+    from kb.retrieval.search import get_searcher
 
     return get_searcher(fixture_settings)
 
@@ -52,6 +52,6 @@ def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="session")
 def real_searcher(real_settings: Settings):
-    from kb.search import get_searcher
+    from kb.retrieval.search import get_searcher
 
     return get_searcher(real_settings)

@@ -66,7 +66,7 @@ def build(root: Path) -> Settings:
 
 
 def load(settings: Settings):
-    from kb.index import load_index
+    from kb.retrieval.index import load_index
 
     return load_index(settings.index_dir)
 

@@ -11,7 +11,7 @@ from ingest.build import BuildError, build_index
 from ingest.importer import ImportOptions, import_paths, plan_import
 from ingest.loaders import LoadError, safe_name
 from kb.corpus import load_document
-from kb.index import load_index, read_pointer
+from kb.retrieval.index import load_index, read_pointer
 from tests.maintain_helpers import corpus_copy, corpus_doc, make_fake_docx, make_pdf
 
 AREA = ImportOptions(area="testshire")

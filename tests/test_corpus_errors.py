@@ -10,7 +10,7 @@ import pytest
 from ingest.build import BuildError, build_index
 from kb.config import Settings
 from kb.corpus import load_corpus
-from kb.index import load_index, read_pointer
+from kb.retrieval.index import load_index, read_pointer
 from tests.conftest import FIXTURE_CORPUS
 
 GOOD = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kb.dense import (
+from kb.retrieval.dense import (
     FLAT_UP_TO,
     IVF_UP_TO,
     ReRanked,

@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytest
 
-from kb.encoder import BACKENDS, Encoder, QueryCache, backend_from_env, get_encoder
+from kb.retrieval.encoder import BACKENDS, Encoder, QueryCache, backend_from_env, get_encoder
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -80,7 +80,7 @@ def test_backend_comes_from_the_environment_and_unknown_names_are_refused(monkey
 def test_onnx_export_goes_to_the_configured_cache(tmp_path, monkeypatch):
     from pathlib import Path
 
-    from kb.encoder import onnx_model_file, resolve_model_path
+    from kb.retrieval.encoder import onnx_model_file, resolve_model_path
 
     monkeypatch.setenv("KB_ENCODER_CACHE", str(tmp_path))
     path = onnx_model_file(Path(resolve_model_path("all-MiniLM-L6-v2")), quantised=True)

@@ -10,7 +10,7 @@ from ingest.build import build_index
 from ingest.importer import ImportOptions, import_paths, plan_import
 from kb.cli import main
 from kb.corpus import load_corpus, load_document
-from kb.search import get_searcher
+from kb.retrieval.search import get_searcher
 from tests.maintain_helpers import MANUAL_TXT, corpus_copy, make_docx, make_pdf, make_pptx
 
 AREA = ImportOptions(area="testshire")

@@ -1,4 +1,4 @@
-"""Question intent (kb/intents.py): which kind of section a question wants, and its lift."""
+"""Question intent (kb/retrieval/intents.py): which kind of section a question wants, and its lift."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import kb.search
-from kb.intents import (
+import kb.retrieval.search
+from kb.retrieval.intents import (
     IntentFileError,
     intent_lift,
     load_intents,
@@ -94,9 +94,9 @@ def test_intent_reorders_passages_of_one_chapter(fixture_searcher, monkeypatch) 
             h.score for h in hits if h.passage.doc_id == "ts-forced-marriage" and section_slug in h.passage.id
         )
 
-    weight = kb.search.INTENT_WEIGHT
+    weight = kb.retrieval.search.INTENT_WEIGHT
     assert weight > 0
     with_intent = score_of("actions") - score_of("definition")
-    monkeypatch.setattr(kb.search, "INTENT_WEIGHT", 0.0)
+    monkeypatch.setattr(kb.retrieval.search, "INTENT_WEIGHT", 0.0)
     without = score_of("actions") - score_of("definition")
     assert with_intent == pytest.approx(without + weight, abs=1e-4)

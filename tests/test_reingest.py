@@ -17,8 +17,8 @@ from ingest.importer import ImportOptions, import_paths
 from kb.cli import main
 from kb.config import PROJECT_ROOT, Settings
 from kb.corpus import load_document
-from kb.index import load_index, read_pointer
-from kb.search import Searcher, get_searcher
+from kb.retrieval.index import load_index, read_pointer
+from kb.retrieval.search import Searcher, get_searcher
 from tests.maintain_helpers import corpus_copy, make_docx
 
 GANGS = Path("testshire") / "ts-gangs.md"
@@ -260,7 +260,7 @@ def test_queries_during_a_rebuild_succeed_and_the_new_build_is_picked_up(tmp_pat
 def test_updating_one_chapter_of_the_real_corpus_re_embeds_only_that_change(real_settings, tmp_path):
     import shutil
 
-    from kb.index import read_manifest
+    from kb.retrieval.index import read_manifest
 
     full = read_manifest(read_pointer(real_settings.index_dir))
     assert full["counts"]["passages"] > 100 and full.get("previous_build") is None  # a build from scratch

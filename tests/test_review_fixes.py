@@ -186,10 +186,10 @@ def test_the_intent_lift_does_not_make_an_off_topic_question_look_covered(real_s
 def test_rrf_fusion_does_not_mark_every_answer_a_weak_match(fixture_searcher, monkeypatch) -> None:
     """RRF scores are about 0.03, far below the weak-match cut-off meant for cosine-based scores:
     with KB_FUSION=rrf the passages must still inform the level."""
-    import kb.search
+    import kb.retrieval.search
     from kb.answer import answer
 
-    monkeypatch.setattr(kb.search, "FUSION", "rrf")
+    monkeypatch.setattr(kb.retrieval.search, "FUSION", "rrf")
     result = answer(fixture_searcher, "forced marriage protection order", k=3)
     assert result.hits and result.hits[0].score < 0.1
     assert result.weak_match is False

@@ -7,9 +7,9 @@ import os
 import subprocess
 import sys
 
-from kb.fusion import reciprocal_rank
-from kb.glossary import expand_query
-from kb.search import Filters
+from kb.retrieval.fusion import reciprocal_rank
+from kb.retrieval.glossary import expand_query
+from kb.retrieval.search import Filters
 
 RESULT_KEYS = {
     "rank",
@@ -137,7 +137,7 @@ def test_off_topic_question_is_flagged_as_a_weak_match(fixture_searcher) -> None
 
 
 def test_everyday_words_bring_the_procedures_words() -> None:
-    from kb.glossary import expand_query, spell_out
+    from kb.retrieval.glossary import expand_query, spell_out
 
     assert "forced marriage" in expand_query("her dad wants her married off")
     assert "self-harm" in spell_out("my pupil is cutting herself")

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kb.search import top_n
+from kb.retrieval.search import top_n
 
 
 @given(

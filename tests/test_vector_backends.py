@@ -7,9 +7,9 @@ import os
 import numpy as np
 import pytest
 
-from kb.dense import QdrantDense, open_dense
-from kb.index import current_build, load_index
-from kb.search import Filters, Searcher
+from kb.retrieval.dense import QdrantDense, open_dense
+from kb.retrieval.index import current_build, load_index
+from kb.retrieval.search import Filters, Searcher
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 BACKENDS = ("faiss", "qdrant")
@@ -17,7 +17,7 @@ BACKENDS = ("faiss", "qdrant")
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def backend_searcher(request, fixture_settings) -> Searcher:
-    from kb.encoder import get_encoder
+    from kb.retrieval.encoder import get_encoder
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("KB_VECTOR_BACKEND", request.param)

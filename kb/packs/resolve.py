@@ -145,7 +145,7 @@ def _framework_source(assessment: dict[str, Any]) -> Source | None:
 
 
 def resolve_pack(pack: Pack, index) -> ResolvedPack:
-    """Look every pinned passage up by id in `index` (a kb.index.LoadedIndex)."""
+    """Look every pinned passage up by id in `index` (a kb.retrieval.index.LoadedIndex)."""
     entries: list[Entry] = []
     sources: dict[str, Source] = {}
     for n, item in enumerate(pack.items, start=1):

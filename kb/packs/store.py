@@ -277,7 +277,7 @@ def add_passage(
     settings = settings or Settings.from_env()
     store = PackStore.from_settings(settings)
     if index is None:
-        from kb.search import get_searcher
+        from kb.retrieval import get_searcher
 
         index = get_searcher(settings).index
     items = passage_items(index, [passage_id], note)

@@ -2,7 +2,7 @@
 
     python -m kb.scale.encoders        (writes bench/encoders.json and bench/encoders.md)
 For each backend: model load, single-query encode p50/p95, cosine to the torch vectors, and
-hit@5 / MRR@10 of the dev questions on an index built with that backend (kb.evaluate).
+hit@5 / MRR@10 of the dev questions on an index built with that backend (kb.retrieval.evaluate).
 """
 
 from __future__ import annotations
@@ -17,15 +17,14 @@ from pathlib import Path
 import numpy as np
 
 from kb.config import PROJECT_ROOT, Settings
-from kb.encoder import BACKENDS, Encoder
+from kb.retrieval.encoder import BACKENDS, Encoder
 
 
 def compare(settings: Settings, questions: list[dict], rounds: int = 3) -> dict:
     from ingest.build import build_index
-    from kb.encoder import _load
-    from kb.evaluate import evaluate_questions
-    from kb.index import load_index
-    from kb.search import Searcher
+    from kb.retrieval import Searcher, load_index
+    from kb.retrieval.encoder import _load
+    from kb.retrieval.evaluate import evaluate_questions
 
     texts = [q["question"] for q in questions]
     result: dict = {"questions": len(questions), "load_avg_start": list(os.getloadavg()), "backends": {}}

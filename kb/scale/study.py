@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.config import PROJECT_ROOT, Settings
-from kb.dense import DenseParams, ReRanked, build_dense_index, ivf_lists_for
+from kb.retrieval.dense import DenseParams, ReRanked, build_dense_index, ivf_lists_for
 from kb.scale.synthetic import synthetic_queries, synthetic_texts, synthetic_vectors
 
 K = 10
@@ -52,8 +52,8 @@ def recall(found: np.ndarray, truth: np.ndarray) -> float:
 
 
 def timed_search(index, queries: np.ndarray) -> tuple[np.ndarray, list[float]]:
-    """One query at a time on one thread, as a server answers them (kb.dense.single_threaded_search);
-    returns ids and per-query seconds."""
+    """One query at a time on one thread, as a server answers them
+    (kb.retrieval.dense.single_threaded_search); returns ids and per-query seconds."""
     import faiss
 
     faiss.omp_set_num_threads(1)
@@ -126,7 +126,7 @@ def sparse_row(texts: list[str], questions: list[str]) -> dict:
     """bm25s at this size: build time, index size, query latency (scores + top-100 selection)."""
     import bm25s
 
-    from kb.sparse import build_sparse, sparse_scores
+    from kb.retrieval.sparse import build_sparse, sparse_scores
 
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
@@ -157,7 +157,7 @@ def sparse_row(texts: list[str], questions: list[str]) -> dict:
 
 
 def real_inputs(index_dir: Path) -> tuple[np.ndarray, list[str]]:
-    from kb.index import current_build, read_passage_records
+    from kb.retrieval.index import current_build, read_passage_records
 
     build = current_build(index_dir)
     vectors = np.load(build / "vectors.npy")
@@ -167,7 +167,7 @@ def real_inputs(index_dir: Path) -> tuple[np.ndarray, list[str]]:
 
 def query_vectors(real: np.ndarray, questions: list[str], count: int) -> np.ndarray:
     """The dev questions, encoded, plus unseen synthetic queries up to `count`."""
-    from kb.encoder import get_encoder
+    from kb.retrieval.encoder import get_encoder
 
     encoded = get_encoder().encode(questions) if questions else np.zeros((0, real.shape[1]), np.float32)
     extra = synthetic_queries(real, max(count - len(encoded), 0))

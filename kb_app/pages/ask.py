@@ -7,9 +7,9 @@ import streamlit as st
 from kb.answer import Answer, answer
 from kb.context import passage_context
 from kb.errors import KBError
-from kb.glossary import matching_terms
 from kb.model import AREA_NAMES, DOC_TYPES
-from kb.search import Filters, Searcher
+from kb.retrieval import Filters, Searcher
+from kb.retrieval.glossary import matching_terms
 from kb_app.components import hit_card, level_card
 from kb_app.navigation import PageContext, go
 from kb_app.render import query_terms

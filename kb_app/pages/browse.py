@@ -9,8 +9,8 @@ import streamlit as st
 from kb.citation import cite, document_label
 from kb.context import passage_context
 from kb.errors import KBError
-from kb.index import LoadedIndex
 from kb.model import AREA_NAMES, AREAS, Document, Passage
+from kb.retrieval import LoadedIndex
 from kb_app.components import passage_context_view, status_badge
 from kb_app.navigation import PageContext, go, link
 from kb_app.render import date_note, display_markdown, md_escape

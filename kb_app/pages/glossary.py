@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kb.glossary import load_glossary
+from kb.retrieval.glossary import load_glossary
 from kb_app.navigation import PageContext
 from kb_app.render import md_escape
 

@@ -18,7 +18,7 @@ from kb.packs.export_pptx import export_pptx
 from kb.packs.model import HeadingItem, ScenarioItem
 from kb.packs.resolve import CHANGED, MISSING, ResolvedPack, ResolvedPassage, resolve_pack
 from kb.packs.store import PackStore, passage_items, scenario_item
-from kb.search import Filters
+from kb.retrieval import Filters
 from kb_app.components import level_card
 from kb_app.navigation import PageContext
 from kb_app.render import display_markdown, md_escape

@@ -1,7 +1,7 @@
 """Question intent: what kind of section a question wants (actions, signs, definition, law…).
 
 The intents are data (kb/data/intents.yaml). `intent_lift` is 1.0 for a passage whose section
-headings answer a kind of question the query asks, else 0.0; kb/search.py adds a small multiple
+headings answer a kind of question the query asks, else 0.0; kb/retrieval/search.py adds a small multiple
 of it to the fused score, so it only reorders passages that are otherwise close.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-INTENTS_FILE = Path(__file__).parent / "data" / "intents.yaml"
+INTENTS_FILE = Path(__file__).parents[1] / "data" / "intents.yaml"
 
 
 @dataclass(frozen=True)

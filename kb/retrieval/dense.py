@@ -2,7 +2,7 @@
 
 Every backend answers `search(queries, k) -> (scores, ids)` exactly like a FAISS index (float32
 scores and int64 positions, shape (len(queries), k), -1 where nothing was found), so
-kb.search never knows which one serves it:
+kb.retrieval.search never knows which one serves it:
   faiss   (default) the index file in the build: flat, HNSW, IVF or IVF-PQ, chosen by size
   qdrant  a Qdrant collection: embedded in-process (tests, one machine) or a server/cluster
           (national deployment) - KB_VECTOR_BACKEND=qdrant, see docs/scale.md
@@ -26,7 +26,7 @@ IVF_UP_TO = 5_000_000  # above this the full-precision vectors (1.5 GB a million
 
 
 class DenseIndex(Protocol):
-    """What kb.search needs from a vector index (a FAISS index satisfies it as is)."""
+    """What kb.retrieval.search needs from a vector index (a FAISS index satisfies it as is)."""
 
     ntotal: int
 

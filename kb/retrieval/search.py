@@ -14,13 +14,13 @@ import numpy as np
 
 from kb.citation import cite
 from kb.config import Settings
-from kb.encoder import Encoder, get_encoder
-from kb.fusion import dense_plus_keyword, reciprocal_rank
-from kb.glossary import expand_query, spell_out
-from kb.index import LoadedIndex, load_index, read_pointer
-from kb.intents import intent_lift, question_intents
 from kb.model import Hit
-from kb.sparse import sparse_scores
+from kb.retrieval.encoder import Encoder, get_encoder
+from kb.retrieval.fusion import dense_plus_keyword, reciprocal_rank
+from kb.retrieval.glossary import expand_query, spell_out
+from kb.retrieval.index import LoadedIndex, load_index, read_pointer
+from kb.retrieval.intents import intent_lift, question_intents
+from kb.retrieval.sparse import sparse_scores
 
 CANDIDATES = 100
 RRF_K = 60
@@ -31,7 +31,7 @@ KEYWORD_WEIGHT = 0.15
 # How much the question's similarity to a passage's heading path (chapter > section) adds:
 # the section titles say what a passage is for. 0.2-0.5 all lifted dev MRR@10 0.59 -> ~0.65.
 HEADING_WEIGHT = 0.3
-# How much a passage gains when its section answers the kind of question asked (kb/intents.py:
+# How much a passage gains when its section answers the kind of question asked (kb/retrieval/intents.py:
 # "what do I do" -> action sections, "how would I spot" -> indicators…). Small: a tie-breaker
 # among passages on the same topic. First 0.05 (dev + independent sets); then a joint grid over
 # dev, independent and blind2 (149 questions; kw 0-0.3 x hw 0-0.5 x intent 0/0.05/0.1) found a

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
-GLOSSARY_FILE = Path(__file__).parent / "data" / "glossary.yaml"
-LAY_TERMS_FILE = Path(__file__).parent / "data" / "lay_terms.yaml"
+GLOSSARY_FILE = Path(__file__).parents[1] / "data" / "glossary.yaml"
+LAY_TERMS_FILE = Path(__file__).parents[1] / "data" / "lay_terms.yaml"
 
 
 @dataclass(frozen=True)

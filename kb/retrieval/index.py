@@ -27,7 +27,7 @@ PREVIOUS_POINTER = "previous"
 
 @dataclass
 class LoadedIndex:
-    """Everything a query needs, loaded once per process (see kb.search.get_searcher)."""
+    """Everything a query needs, loaded once per process (see kb.retrieval.search.get_searcher)."""
 
     build_dir: Path
     manifest: dict[str, Any]
@@ -126,7 +126,7 @@ def load_index(index_dir: Path, build_dir: Path | None = None) -> LoadedIndex:
     """Load the serving build (or a named one): FAISS, BM25, passages, documents, vectors."""
     import bm25s
 
-    from kb.dense import open_dense
+    from kb.retrieval.dense import open_dense
 
     build = build_dir or current_build(index_dir)
     manifest = read_manifest(build)
@@ -136,7 +136,7 @@ def load_index(index_dir: Path, build_dir: Path | None = None) -> LoadedIndex:
     }
     passages = [passage_from_json(r) for r in read_passage_records(build)]
     vectors = np.load(build / "vectors.npy", mmap_mode="r")
-    dense = open_dense(build, vectors)  # FAISS file, or the configured backend (kb.dense)
+    dense = open_dense(build, vectors)  # FAISS file, or the configured backend (kb.retrieval.dense)
     sparse = bm25s.BM25.load(str(build / "sparse"), load_corpus=False, mmap=False)
     headings_file = build / "heading_vectors.npy"
     headings = np.load(headings_file, mmap_mode="r") if headings_file.is_file() else None

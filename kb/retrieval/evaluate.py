@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kb.search import Searcher
+from kb.retrieval.search import Searcher
 from kb.text import normalise
 
 METHODS = ("keyword", "dense", "kb")

@@ -22,7 +22,7 @@ venv: $(VENV)/.installed
 index: venv
 	@test -f index/current || $(KB) ingest
 	@# the level model's training vectors (kept in KB_MODEL_CACHE; ~30 s the first time, then < 1 s)
-	@$(PY) -c 'from kb.level_model import prepare; prepare()'
+	@$(PY) -c 'from kb.levels import prepare; prepare()'
 
 app: index
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
@@ -32,7 +32,7 @@ system-deps:
 
 test: venv system-deps
 	@# the level model's vectors and the stack's out-of-set readings, made once before any timed app test
-	@$(PY) -c 'from kb.level_model import prepare; prepare()'
+	@$(PY) -c 'from kb.levels import prepare; prepare()'
 	$(VENV)/bin/pytest -q
 
 eval: index

@@ -78,9 +78,9 @@ def _backend() -> str:
 
 
 def _link_levels(passage: Passage, doc: Document) -> tuple[Passage, list[str]]:
-    """Threshold levels a passage concerns (kb.thresholds), with the reasons."""
+    """Threshold levels a passage concerns (kb.levels), with the reasons."""
     try:
-        from kb.thresholds import levels_for_passage
+        from kb.levels import levels_for_passage
     except ImportError:
         return passage, []
     levels, reasons = levels_for_passage(passage.text, passage.heading_path, doc.type)

@@ -62,12 +62,12 @@ CAVEAT_NO_FRAMEWORK = (
 
 
 def threshold_for(question: str, area: str | None, hits: list[Hit]) -> dict[str, Any] | None:
-    """The level the question implies (kb.thresholds), or None if levels are not available.
+    """The level the question implies (kb.levels), or None if levels are not available.
 
     An area with documents but no framework of its own gets no level (another area's levels
     and phone numbers would be wrong there), but immediate danger still brings 999."""
     try:
-        from kb.thresholds import FrameworkError, threshold_for_query
+        from kb.levels import FrameworkError, threshold_for_query
     except ImportError:
         return None
     top = [(h.passage.id, h.levels) for h in hits]

@@ -66,7 +66,7 @@ def _check_area(area: str | None, searcher) -> None:
 
 
 def _print_answer_text(data: dict) -> None:
-    from kb.thresholds import borrowed_note
+    from kb.levels import borrowed_note
 
     threshold = data.get("threshold") or {}
     if threshold.get("immediate_danger"):
@@ -152,12 +152,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if not args.json:
             print(format_table(result))
     if args.scenarios:
-        from kb.thresholds import evaluate_scenarios, format_scenario_report
+        from kb.levels import evaluate_scenarios, format_evaluation
 
         result = evaluate_scenarios(Path(args.scenarios))
         output.update(result)
         if not args.json:
-            print(format_scenario_report(result))
+            print(format_evaluation(result))
     if args.json:
         _print_json(output)
     return 0

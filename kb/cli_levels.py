@@ -1,6 +1,6 @@
 """`kb level`: a case description -> level of need with the framework's own indicators (thin CLI).
 
-The reasoning lives in kb.thresholds / kb.scenario; this module parses arguments and prints
+The reasoning lives in kb.levels; this module parses arguments and prints
 the issue's JSON shape (`--json`) or a readable answer. `--batch FILE` reads JSONL lines
 {"scenario", "area"} or {"scenario", "framework"} and prints one JSON object a line; the
 model is loaded once for the whole batch (the encoder is cached in the library).
@@ -21,7 +21,7 @@ def _print_json(data: object) -> None:
 
 def format_level_text(data: dict[str, Any]) -> str:
     """The answer as a practitioner reads it: danger first, level, evidence, response, contacts."""
-    from kb.thresholds import borrowed_note
+    from kb.levels import borrowed_note
 
     lines: list[str] = []
     if data.get("immediate_danger"):
@@ -59,7 +59,7 @@ def format_level_text(data: dict[str, Any]) -> str:
 
 
 def _assess(scenario: str, area: str | None, framework: str | None) -> dict[str, Any]:
-    from kb.thresholds import assess_scenario
+    from kb.levels import assess_scenario
 
     return assess_scenario(scenario, area=area, framework_id=framework).to_json()
 

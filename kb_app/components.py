@@ -7,8 +7,8 @@ from typing import Any
 import streamlit as st
 
 from kb.context import PassageContext
+from kb.levels import borrowed_note
 from kb.model import AREA_NAMES, Document, Hit
-from kb.thresholds import borrowed_note
 from kb_app.navigation import go, link
 from kb_app.render import date_note, display_markdown, html_text, md_escape, tel_href
 from kb_app.resources import emergency_contacts, level_description

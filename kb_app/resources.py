@@ -45,12 +45,12 @@ def searcher() -> Searcher:
 
 
 def emergency_contacts(area: str) -> tuple[str, list[dict[str, Any]]]:
-    """(framework title, contacts) for the area's emergency route, from kb.thresholds.
+    """(framework title, contacts) for the area's emergency route, from kb.levels.
 
     Falls back to the national 999 alone when the frameworks are not available (e.g. a corpus
     without `frameworks/`), so the emergency line never disappears."""
     try:
-        from kb.thresholds import framework_for_area
+        from kb.levels import framework_for_area
 
         framework = framework_for_area(area)
     except Exception:  # frameworks missing or malformed: keep the line, say less
@@ -62,9 +62,9 @@ def emergency_contacts(area: str) -> tuple[str, list[dict[str, Any]]]:
 
 
 def level_description(framework_id: str, level: int | None) -> tuple[str, dict[str, str] | None]:
-    """(framework title, the level's own description with its citation) from kb.thresholds."""
+    """(framework title, the level's own description with its citation) from kb.levels."""
     try:
-        from kb.thresholds import load_frameworks
+        from kb.levels import load_frameworks
 
         framework = load_frameworks()[framework_id]
     except Exception:

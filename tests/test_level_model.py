@@ -10,10 +10,10 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from kb.level_cv import leave_one_set_out  # noqa: E402
-from kb.level_model import _NEGATED_CLAUSE, SecondOpinion  # noqa: E402
-from kb.level_stack import Stack, decide, features  # noqa: E402
-from kb.scenario import assess_scenario  # noqa: E402
+from kb.levels.assess import assess_scenario  # noqa: E402
+from kb.levels.cv import leave_one_set_out  # noqa: E402
+from kb.levels.model import _NEGATED_CLAUSE, SecondOpinion  # noqa: E402
+from kb.levels.stack import Stack, decide, features  # noqa: E402
 
 # Level-4 cases no fold catches (leave-one-set-out, 24 sets, 1081 cases), named so that any other
 # one fails the CV test. heldout18's H1807: a mother's new partner "on some register" who must tell
@@ -147,7 +147,7 @@ def test_leave_one_set_out_combined_has_no_level4_under_calls():
 def test_only_clauses_that_say_what_is_absent_are_left_out_of_the_level_4_check(
     clause: str, only_absence: bool
 ) -> None:
-    from kb.level_model import _NEGATED_CLAUSE
+    from kb.levels.model import _NEGATED_CLAUSE
 
     assert bool(_NEGATED_CLAUSE.search(clause)) is only_absence
 
@@ -158,7 +158,7 @@ def test_a_case_description_is_never_written_to_the_vector_store():
 
     import numpy as np
 
-    from kb import level_model as lm
+    from kb.levels import model as lm
 
     text = "A 9 year old in class 4C told me her uncle Zebedee shouts at her every night (marker 7f3a)."
     assess_scenario(text, framework_id="cambs-peterborough-2018")
@@ -170,15 +170,15 @@ def test_a_case_description_is_never_written_to_the_vector_store():
 
 @pytest.mark.slow
 def test_prepare_keeps_every_training_text_so_a_second_run_makes_none():
-    from kb import level_model as lm
+    from kb import levels as lm
 
     lm.prepare()
     assert lm.prepare() == 0
 
 
 def test_the_out_of_set_readings_kept_on_disk_read_back_as_made(tmp_path, monkeypatch):
-    from kb.level_model import Example
-    from kb.level_stack import Row, _load, _save
+    from kb.levels.model import Example
+    from kb.levels.stack import Row, _load, _save
 
     monkeypatch.setenv("KB_MODEL_CACHE", str(tmp_path))
     cases = [Example("text a", 2, "s1", "case", "A1"), Example("text b", 4, "s2", "case", "B1")]

@@ -73,7 +73,7 @@ BROMLEY_CASE = "A 6 year old says her dad hit her with a belt last night and she
 
 
 def _bromley_assessment() -> dict:
-    from kb.thresholds import assess_scenario
+    from kb.levels import assess_scenario
 
     data = assess_scenario(BROMLEY_CASE, area="bromley", use_embeddings=False).to_json()
     assert not data["superseded"]  # the current Bromley framework ...
@@ -87,7 +87,7 @@ def test_indicators_borrowed_from_a_superseded_framework_say_so() -> None:
 
 
 def test_search_threshold_keeps_the_superseded_flag_of_its_evidence() -> None:
-    from kb.thresholds import threshold_for_query
+    from kb.levels import threshold_for_query
 
     why = threshold_for_query(BROMLEY_CASE, "bromley", [])["why"]
     assert any(w.get("from_framework") == "bromley-2011" and w["superseded"] for w in why)
@@ -106,7 +106,7 @@ def test_level_text_and_pack_notes_flag_superseded_evidence_and_contacts() -> No
 
 
 def test_evidence_saved_before_the_flag_existed_is_still_flagged_from_the_framework_data() -> None:
-    from kb.thresholds import borrowed_note
+    from kb.levels import borrowed_note
 
     assert borrowed_note({"text": "x", "from_framework": "bromley-2011"}) == "from bromley-2011, superseded"
     assert borrowed_note({"text": "x"}) == ""
@@ -151,7 +151,7 @@ def test_app_shows_immediate_danger_even_when_the_filters_leave_no_passages(
 
 def test_eval_scenarios_with_a_missing_file_or_level_names_the_file(tmp_path: Path) -> None:
     from kb.errors import InputFileError
-    from kb.level_eval import read_scenarios
+    from kb.levels.evaluate import read_scenarios
 
     with pytest.raises(InputFileError, match="cannot be read"):
         read_scenarios(tmp_path / "missing.jsonl")

@@ -9,23 +9,13 @@ from pathlib import Path
 import pytest
 
 from kb.config import Settings
-from kb.level_eval import evaluate_scenarios, format_evaluation, score
-from kb.levels_data import (
-    Citation,
-    load_frameworks,
-    load_topic_defaults,
-    normalise,
-    quote_is_at,
-    verify_framework,
-)
-from kb.scenario import (
-    MAX_SCENARIO_CHARS,
-    assess_scenario,
-    child_age,
-    framework_for_area,
-    load_rules,
-)
-from kb.thresholds import levels_for_passage, threshold_for_query
+from kb.levels.assess import MAX_SCENARIO_CHARS, assess_scenario
+from kb.levels.evaluate import evaluate_scenarios, format_evaluation, score
+from kb.levels.frameworks import Citation, framework_for_area, load_frameworks, load_topic_defaults
+from kb.levels.rules import load_rules
+from kb.levels.text import child_age
+from kb.levels.thresholds import levels_for_passage, threshold_for_query
+from kb.levels.verify import normalise, quote_is_at, verify_framework
 
 SEEDS = Settings.from_env().seeds_dir
 TRAINING = Path(__file__).parent.parent / "corpus" / "frameworks" / "training"
@@ -628,7 +618,7 @@ def test_a_trip_to_a_country_named_with_in_is_still_being_taken_abroad():
 
 
 def test_bruises_a_parent_raised_and_explained_by_sport_are_an_explained_accident():
-    from kb.scenario import explained_accident
+    from kb.levels.rules import explained_accident
 
     text = "Bruises on both shins. Mum mentioned them herself - he plays football three times a week."
     assert explained_accident(text)
@@ -855,7 +845,7 @@ def test_a_child_saying_a_parent_will_kill_them_over_a_lost_coat_is_not_a_threat
 
 
 def test_a_knock_in_sport_that_an_adult_saw_is_an_explained_accident():
-    from kb.scenario import explained_accident
+    from kb.levels.rules import explained_accident
 
     assert explained_accident("A bruise on his thigh. I saw him take a knee to the leg in Saturday's match.")
     assert not explained_accident("A bruise on his thigh; he says he took a knock. Nobody saw it.")

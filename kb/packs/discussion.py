@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from kb.levels import borrowed_note
 from kb.packs.model import ScenarioItem
-from kb.thresholds import borrowed_note
 
 QUESTION = "What level of need does this suggest, and what would you do next?"
 SAFETY_LINE = "A level is a prompt for professional judgement. If a child is in immediate danger, call 999."

@@ -260,7 +260,7 @@ def scenario_item(text: str, area: str | None = None, note: str = "", **kwargs: 
     if not text or not text.strip():
         raise PackError("a scenario needs its text: describe the child's situation")
     try:
-        from kb.thresholds import assess_scenario
+        from kb.levels import assess_scenario
 
         assessment = assess_scenario(text, area=area, **kwargs).to_json()
     except Exception as exc:  # noqa: BLE001 - keep the scenario whatever the assessor does

@@ -19,7 +19,7 @@ CANONICAL = {
 
 
 def _frameworks(include_superseded: bool) -> list:
-    from kb.thresholds import load_frameworks
+    from kb.levels import load_frameworks
 
     frameworks = sorted(load_frameworks().values(), key=lambda f: (f.superseded, f.area, f.id))
     return [f for f in frameworks if include_superseded or not f.superseded]
@@ -92,7 +92,7 @@ def _check_a_case(ctx: PageContext) -> None:
     if not text.strip():
         st.info("Describe the situation first.")
         return
-    from kb.thresholds import assess_scenario
+    from kb.levels import assess_scenario
 
     try:
         first_use = "the first time on a machine, preparing the model takes up to a minute"

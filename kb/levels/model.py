@@ -4,7 +4,7 @@ Trained only on our own labelled case descriptions (corpus/frameworks/training/*
 the frameworks' indicator texts (each indicator is a labelled example of its level): sentence
 embeddings (normalised; all-mpnet-base-v2 when installed, else MiniLM; KB_LEVEL_MODEL names
 another) -> multinomial logistic regression -> a distribution over levels 1-4.
-It never decides alone: kb.level_stack weighs its reading against the rules' level (and never
+It never decides alone: kb.levels.stack weighs its reading against the rules' level (and never
 lowers a rules' 4). The nearest indicator of the level given is the cited evidence.
 A second reader works from the words (TF-IDF of words and word pairs -> logistic regression).
 Both are trained on first use, a few seconds once the training texts' vectors are kept on disk
@@ -26,10 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.levels_data import frameworks_dir, load_frameworks
+from kb.levels.frameworks import frameworks_dir, load_frameworks
 
 TRAINING_SUBDIR = "training"
-# Chosen by leave-one-set-out cross-validation (docs/levels.md, `python -m kb.level_cv [--nested]`):
+# Chosen by leave-one-set-out cross-validation (docs/levels.md, `python -m kb.levels.cv [--nested]`):
 # the setting with the fewest level-4 under-calls over the held-out sets, then the fewest errors.
 C_REGULARISATION = 8.0  # inverse L2 strength (4, 8, 16 measured; 8 fewest errors, no L4 under)
 INDICATOR_WEIGHT = 0.25  # an indicator phrase counts a quarter of a case description
@@ -37,7 +37,7 @@ WORDS_C = 10.0  # the words reader's inverse L2 strength (3, 10, 30 measured: wi
 
 
 # How many nearest labelled cases are looked at for `near_level4` (whether one of them is a 4), a
-# feature of the stack (kb.level_stack). As a gate on raising to 4, 10 removed 3 over-calls and no
+# feature of the stack (kb.levels.stack). As a gate on raising to 4, 10 removed 3 over-calls and no
 # level-4 catch on 14 sets; 3 or 5 lost one (H816).
 NEAREST_CASES = 10
 # A clause that only says what is NOT there ("No thoughts of ending her life", "the GP found
@@ -189,19 +189,14 @@ def embed(texts: Sequence[str], *, keep: bool = False) -> np.ndarray:
     return np.stack([_vectors[(model, t)] for t in texts])
 
 
-def prepare(corpus_dir: Path | None = None) -> int:
-    """Make and keep on disk the vectors of every training text, and the stack's out-of-set
-    readings (set-up: `make app`); returns how many vectors had to be made. When all are kept
-    already, no model is loaded."""
-    from kb import level_stack
-
+def keep_training_vectors(corpus_dir: Path | None = None) -> int:
+    """Make and keep on disk the vectors of every training text (set-up, via kb.levels.prepare);
+    returns how many had to be made. When all are kept already, no model is loaded."""
     texts = [e.text for e in case_examples(corpus_dir) + indicator_examples(corpus_dir)]
     stored = _stored(encoder_name())
     missing = [t for t in dict.fromkeys(texts) if _key(t) not in stored]
     if missing:
         embed(missing, keep=True)
-    if any(True for _ in training_dir(corpus_dir).glob("*.jsonl")):
-        level_stack.out_of_set_rows(corpus_dir)
     return len(missing)
 
 

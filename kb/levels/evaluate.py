@@ -7,7 +7,7 @@ from typing import Any
 
 from kb.errors import InputFileError
 from kb.jsonl import read_jsonl
-from kb.scenario import assess_scenario
+from kb.levels.assess import assess_scenario
 
 
 def read_scenarios(path: Path) -> list[dict[str, Any]]:

@@ -1,5 +1,5 @@
 """The last step of scenario -> level: one small classifier that weighs the phrase rules' level
-against the learned model's reading (kb.level_model), trained on what each of them said of cases
+against the learned model's reading (kb.levels.model), trained on what each of them said of cases
 it had not seen.
 
 Its training rows are the labelled cases (corpus/frameworks/training/*.jsonl), each read by a
@@ -16,8 +16,9 @@ likely of levels 1-3. Where no rule fired, a level is given only for a descripti
 labelled cases and with P >= NO_RULE_MIN_P; otherwise the answer says no indicator matched.
 The out-of-set readings take about a minute to make (one fit of both readers per set) and are
 kept in KB_MODEL_CACHE, keyed by the training data, the rules and the encoder; they hold no
-practitioner's text. Figures: docs/levels.md,
-`python -m kb.level_cv [--nested]`.
+practitioner's text. The rules' current level of a case is read by a function the caller passes
+(`rules_level`, kb.levels.assess's), so this module never imports the assessment that uses it.
+Figures: docs/levels.md, `python -m kb.levels.cv [--nested]`.
 """
 
 from __future__ import annotations
@@ -25,13 +26,16 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from kb import level_model as lm
+from kb.levels import model as lm
+from kb.levels.frameworks import frameworks_dir
+from kb.levels.rules import explained_accident
 
 FIRST_SIGHT_FILE = "rules_first_sight.json"
 STACK_C = 1.0  # inverse L2 strength of the stack (0.3, 1, 3 measured: within 0.3 points)
@@ -42,6 +46,9 @@ RAISE_TO_4_AT = 0.1
 NO_RULE_MIN_P = 0.5  # where no rule fired: a level only from this P of the most likely one ...
 NO_RULE_MIN_SIMILARITY = 0.42  # ... and only for text this like a labelled case (off-topic <= 0.35)
 _VERSION = "stack-3"  # part of the kept readings' key: change it when the features change
+
+# The level today's rules give a labelled case (and its corpus folder): kb.levels.assess.rules_level.
+RulesLevel = Callable[[lm.Example, Path | None], int | None]
 
 
 @dataclass(frozen=True)
@@ -123,9 +130,12 @@ def decide(
     return level, f"{why}: {verb} {level}"
 
 
-def out_of_set_rows(corpus_dir: Path | None = None, excluded: frozenset[str] = frozenset()) -> list[Row]:
+def out_of_set_rows(
+    corpus_dir: Path | None = None, excluded: frozenset[str] = frozenset(), *, rules_level: RulesLevel
+) -> list[Row]:
     """Every labelled case (not in `excluded`) read by a level model fitted without its own set
-    (nor the `excluded` ones), beside the rules' first-sight level. Kept on disk once made."""
+    (nor the `excluded` ones), beside the rules' first-sight level (`rules_level` for a set with
+    no first-sight record). Kept on disk once made."""
     cases = [e for e in lm.case_examples(corpus_dir) if e.source not in excluded]
     indicators = lm.indicator_examples(corpus_dir)
     first_sight = first_sight_levels(corpus_dir)
@@ -139,21 +149,21 @@ def out_of_set_rows(corpus_dir: Path | None = None, excluded: frozenset[str] = f
         at = [i for i, e in enumerate(cases) if e.source == held]
         texts = [cases[i].text for i in at]
         readings.update(zip(at, lm.whole_readings(model, texts, keep=True), strict=True))
-    rows = [_row(e, first_sight, readings[i], corpus_dir) for i, e in enumerate(cases)]
+    rows = [_row(e, first_sight, readings[i], corpus_dir, rules_level) for i, e in enumerate(cases)]
     if not excluded:  # a cross-validation fold's rows are not worth keeping
         _save(key, rows)
     return rows
 
 
 @lru_cache(maxsize=4)
-def _stack_cached(directory: Path) -> Stack | None:
+def _stack_cached(directory: Path, rules_level: RulesLevel) -> Stack | None:
     corpus_dir = directory.parent.parent
-    return fit_stack(out_of_set_rows(corpus_dir))
+    return fit_stack(out_of_set_rows(corpus_dir, rules_level=rules_level))
 
 
-def get_stack(corpus_dir: Path | None = None) -> Stack | None:
+def get_stack(corpus_dir: Path | None = None, *, rules_level: RulesLevel) -> Stack | None:
     """The stack fitted on every labelled case, once per process (None with no training data)."""
-    return _stack_cached(lm.training_dir(corpus_dir).resolve())
+    return _stack_cached(lm.training_dir(corpus_dir).resolve(), rules_level)
 
 
 def first_sight_levels(corpus_dir: Path | None = None) -> dict[str, dict[str, int | None]]:
@@ -164,21 +174,21 @@ def first_sight_levels(corpus_dir: Path | None = None) -> dict[str, dict[str, in
     return json.loads(path.read_text(encoding="utf-8"))["predicted"]
 
 
-def _row(e: lm.Example, first_sight: dict, opinion: lm.SecondOpinion, corpus_dir: Path | None) -> Row:
-    from kb.scenario import assess_scenario, explained_accident
-
+def _row(
+    e: lm.Example,
+    first_sight: dict,
+    opinion: lm.SecondOpinion,
+    corpus_dir: Path | None,
+    rules_level: RulesLevel,
+) -> Row:
     if e.source in first_sight and e.id in first_sight[e.source]:
         rule_level = first_sight[e.source][e.id]
     else:  # a set with no first-sight record: today's rules (tuned on it, so over-trusted)
-        rule_level = assess_scenario(
-            e.text, framework_id=e.framework or None, corpus_dir=corpus_dir, use_model=False
-        ).level
+        rule_level = rules_level(e, corpus_dir)
     return Row(e.source, e.id, e.level, rule_level, opinion, explained_accident(e.text, corpus_dir))
 
 
 def _key(cases, indicators, first_sight, corpus_dir: Path | None) -> str:
-    from kb.levels_data import frameworks_dir
-
     h = hashlib.sha1(f"{_VERSION}|{lm.encoder_name()}|{lm.C_REGULARISATION}|{lm.INDICATOR_WEIGHT}".encode())
     for e in [*cases, *indicators]:
         h.update(f"{e.source}|{e.id}|{e.level}|{e.kind}|{e.text}\n".encode())

@@ -1,13 +1,12 @@
 """Levels-of-need frameworks as data: read corpus/frameworks/*.yaml into frozen dataclasses.
 
 One YAML file per framework (adding an area is adding a file). Every quoted text carries the
-seed file and line span it comes from; `verify_framework` proves the quote is really there.
+seed file and line span it comes from; `kb.levels.verify` proves the quote is really there.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -16,9 +15,10 @@ from typing import Any
 import yaml
 
 from kb.config import Settings
-from kb.errors import KBError
+from kb.errors import KBError, UnknownAreaError
 
 FRAMEWORKS_SUBDIR = "frameworks"
+DEFAULT_AREA = "cambridgeshire-peterborough"
 AUXILIARY_FILES = {"topic-levels.yaml", "concerns.yaml"}
 CANONICAL_LEVELS = (1, 2, 3, 4)
 CANONICAL_NAMES = {
@@ -166,41 +166,6 @@ class TopicDefault:
     quote: CitedText
 
 
-# ---------------------------------------------------------------- normalisation and seeds
-
-_QUOTES = str.maketrans(
-    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
-)
-_BULLETS = re.compile("[\u00b7\u2022\u25c9\uf0b7\u2756]")
-
-
-def normalise(text: str) -> str:
-    """The eval README's normalisation: lowercase, straight quotes, dashes, no bullets, one space."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
-    text = _BULLETS.sub(" ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-@lru_cache(maxsize=16)
-def seed_lines(seeds_dir: Path, file: str) -> tuple[str, ...]:
-    path = seeds_dir / file
-    if not path.is_file():
-        raise FrameworkError(f"{path}: seed file not found")
-    return tuple(path.read_text(encoding="utf-8").splitlines())
-
-
-def text_at(seeds_dir: Path, citation: Citation) -> str:
-    lines = seed_lines(seeds_dir, citation.file)
-    return "\n".join(lines[citation.line_start - 1 : citation.line_end])
-
-
-def quote_is_at(seeds_dir: Path, quote: str, citation: Citation) -> bool:
-    """True when `quote` occurs, after normalisation, within the cited lines."""
-    return normalise(quote) in normalise(text_at(seeds_dir, citation))
-
-
-# ---------------------------------------------------------------- parsing
-
 _SPAN = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
 
 
@@ -269,7 +234,7 @@ def _level(item: dict, seed: str, document: str, where: str) -> Level:
     )
 
 
-def _read_yaml(path: Path) -> dict:
+def read_yaml(path: Path) -> dict:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -281,7 +246,7 @@ def _read_yaml(path: Path) -> dict:
 
 def parse_framework(path: Path) -> tuple[Framework, dict]:
     """One framework file -> (Framework, raw data); borrowing is resolved by `load_frameworks`."""
-    data = _read_yaml(path)
+    data = read_yaml(path)
     for key in ("id", "title", "area", "status", "seed", "levels"):
         if key not in data:
             raise FrameworkError(f"{path}: missing '{key}'")
@@ -381,7 +346,7 @@ def _load_topics_cached(directory: Path) -> tuple[TopicDefault, ...]:
     path = directory / "topic-levels.yaml"
     if not path.is_file():
         return ()
-    data = _read_yaml(path)
+    data = read_yaml(path)
     topics = []
     for i, item in enumerate(data.get("topics") or ()):
         where = f"{path.name} topic {i + 1}"
@@ -402,37 +367,32 @@ def load_topic_defaults(corpus_dir: Path | None = None) -> tuple[TopicDefault, .
     return _load_topics_cached(frameworks_dir(corpus_dir).resolve())
 
 
-def verify_framework(framework: Framework, seeds_dir: Path) -> list[str]:
-    """Every quote whose text is not at its cited seed lines, as readable problems ([] if none)."""
-    problems = []
+def choose_framework(area: str | None, framework_id: str | None, corpus_dir: Path | None) -> Framework:
+    """The framework by id, else the area's current one (ValueError for an unknown id)."""
+    frameworks = load_frameworks(corpus_dir)
+    if framework_id:
+        if framework_id not in frameworks:
+            known = ", ".join(sorted(frameworks))
+            raise ValueError(f"unknown framework {framework_id!r}; known: {known}")
+        return frameworks[framework_id]
+    return framework_for_area(area or DEFAULT_AREA, frameworks)
 
-    def check(kind: str, quote: str, citation: Citation | None) -> None:
-        if citation is None:
-            return
-        try:
-            ok = quote_is_at(seeds_dir, quote, citation)
-        except FrameworkError as exc:
-            problems.append(f"{framework.id} {kind}: {exc}")
-            return
-        if not ok:
-            problems.append(f"{framework.id} {kind}: {quote[:60]!r} not at {citation.text}")
 
-    for level in framework.levels:
-        check(f"level {level.level} description", level.description, level.description_citation)
-        for ind in level.indicators:
-            check(f"level {level.level} indicator", ind.text, ind.citation)
-        for resp in level.response:
-            check(f"level {level.level} response", resp.text, resp.citation)
-        for contact in level.contacts:
-            check(f"level {level.level} contact", contact.quote, contact.citation)
-            if contact.citation and normalise(contact.detail) not in normalise(
-                text_at(seeds_dir, contact.citation)
-            ):
-                # details may be re-punctuated addresses; every digit run must still be there
-                digits = re.findall(r"\d[\d ]*\d|\d", contact.detail)
-                cited = text_at(seeds_dir, contact.citation)
-                if not all(d in cited for d in digits):
-                    problems.append(f"{framework.id} contact {contact.detail!r} not in source")
-    for contact in framework.emergency:
-        check("emergency contact", contact.quote, contact.citation)
-    return problems
+def framework_for_area(area: str, frameworks: dict[str, Framework] | None = None) -> Framework:
+    """The current framework for an area (slug or display name, case-insensitive)."""
+    frameworks = frameworks if frameworks is not None else load_frameworks()
+    key = re.sub(r"[^a-z]+", "-", area.lower().replace("&", "and")).strip("-")
+    key = {
+        "cambridgeshire-and-peterborough": "cambridgeshire-peterborough",
+        "peterborough": "cambridgeshire-peterborough",
+        "cambridgeshire": "cambridgeshire-peterborough",
+        "cambs": "cambridgeshire-peterborough",
+    }.get(key, key)
+    for_area = [fw for fw in frameworks.values() if fw.area == key]
+    current = [fw for fw in for_area if not fw.superseded]
+    if current:
+        return sorted(current, key=lambda fw: fw.published)[-1]
+    if for_area:
+        return for_area[0]
+    known = ", ".join(sorted({fw.area for fw in frameworks.values()}))
+    raise UnknownAreaError(f"no levels-of-need framework for area {area!r}; known areas: {known}")

@@ -1,10 +1,8 @@
-"""Levels of need: the facade the CLI, the app and search use (issue 4).
-
-- `load_frameworks` / `framework_for_area`: frameworks as data (kb.levels_data)
-- `assess_scenario`: case description -> level with the framework's own indicators (kb.scenario)
-- `levels_for_passage`: the levels a corpus passage concerns, with reasons (below)
-- `threshold_for_query`: the `threshold` object of `kb search --json` (below)
-- `evaluate_scenarios` / `format_evaluation`: accuracy, under/over-calls (kb.level_eval)
+"""What `answer` needs of the levels: the level a question implies (`threshold_for_query`, the
+`threshold` object of `kb search --json`) and the levels a corpus passage concerns
+(`levels_for_passage`, stored in the index at ingest). `borrowed_note` flags evidence borrowed
+from another framework wherever evidence is shown. The package's face (kb/levels/__init__.py)
+re-exports these with the assessment itself.
 """
 
 from __future__ import annotations
@@ -13,26 +11,14 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from kb.level_eval import evaluate_scenarios, format_evaluation
-from kb.level_eval import format_evaluation as format_scenario_report
-from kb.levels_data import (
-    Citation,
-    Contact,
-    Framework,
+from kb.levels.assess import CAVEAT, assess_scenario
+from kb.levels.contacts import contacts_for
+from kb.levels.frameworks import (
+    DEFAULT_AREA,
     FrameworkError,
-    Indicator,
-    Level,
+    framework_for_area,
     load_frameworks,
     load_topic_defaults,
-    verify_framework,
-)
-from kb.scenario import (
-    CAVEAT,
-    DEFAULT_AREA,
-    MAX_SCENARIO_CHARS,
-    LevelAssessment,
-    assess_scenario,
-    framework_for_area,
 )
 
 # Explicit wording that ties a passage to a level: (pattern, levels, reason).
@@ -138,7 +124,7 @@ def threshold_for_query(
             "label": "no level implied",
             "why": [],
             "response": [],
-            "contacts": _contact_list(framework, None, immediate),
+            "contacts": contacts_for(framework, None, immediate),
             "immediate_danger": immediate,
             "caveat": CAVEAT,
             "superseded": framework.superseded,
@@ -150,7 +136,7 @@ def threshold_for_query(
         "label": lv.label,
         "why": why,
         "response": [r.to_json() for r in lv.response],
-        "contacts": _contact_list(framework, level, immediate),
+        "contacts": contacts_for(framework, level, immediate),
         "immediate_danger": immediate,
         "caveat": CAVEAT,
         "superseded": framework.superseded,
@@ -171,32 +157,3 @@ def borrowed_note(evidence: dict[str, Any]) -> str:
         except (FrameworkError, KeyError):
             superseded = False
     return f"from {source}, superseded" if superseded else f"from {source}"
-
-
-def _contact_list(framework: Framework, level: int | None, immediate: bool) -> list[dict[str, Any]]:
-    from kb.scenario import _contacts
-
-    return _contacts(framework, level, immediate)
-
-
-__all__ = [
-    "CAVEAT",
-    "MAX_SCENARIO_CHARS",
-    "Citation",
-    "Contact",
-    "Framework",
-    "FrameworkError",
-    "Indicator",
-    "Level",
-    "LevelAssessment",
-    "assess_scenario",
-    "borrowed_note",
-    "evaluate_scenarios",
-    "format_evaluation",
-    "format_scenario_report",
-    "framework_for_area",
-    "levels_for_passage",
-    "load_frameworks",
-    "threshold_for_query",
-    "verify_framework",
-]

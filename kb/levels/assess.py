@@ -1,0 +1,358 @@
+"""Case description -> level of need, with the framework's own indicator text as evidence.
+
+Three signals: phrase rules kept as data (kb.levels.rules over corpus/frameworks/concerns.yaml),
+which name a concern and its level; sentence embeddings against the framework's indicators
+(kb.levels.evidence), used to pick the indicator shown as evidence and, when no rule fires, as a
+weak fallback; and a learned model (kb.levels.model, trained on labelled cases + indicators)
+weighed with the rules by kb.levels.stack. Safety bias: one plausible level-4 concern makes the
+answer level 4, and a rules' 4 is never lowered. See docs/levels.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kb.levels import model as level_model
+from kb.levels import stack as level_stack
+from kb.levels.contacts import contacts_for
+from kb.levels.evidence import dedupe, evidence_for, similarities, topic_evidence
+from kb.levels.frameworks import CANONICAL_NAMES, Framework, choose_framework
+from kb.levels.rules import Match, Rule, RuleSet, explains_accident, fires, load_rules, match_rules
+from kb.levels.text import child_age, split_sentences
+
+MAX_SCENARIO_CHARS = 20_000  # longer descriptions are truncated (and say so), never rejected
+FALLBACK_SIMILARITY = 0.55  # embedding-only answers need at least this cosine similarity
+CAVEAT = (
+    "This level is a prompt for professional judgement, not a decision. Discuss the case with "
+    "your designated safeguarding lead, and when unsure consult the MASH / Children's Social "
+    "Care. If a child is in immediate danger, call 999."
+)
+
+
+@dataclass
+class LevelAssessment:
+    """The answer to `kb level`: a canonical level with the indicators that fix it."""
+
+    area: str
+    framework: Framework
+    level: int | None
+    label: str
+    confidence: str  # high | medium | low
+    evidence: list[dict[str, Any]]
+    response: list[dict[str, Any]]
+    contacts: list[dict[str, Any]]
+    immediate_danger: bool
+    caveat: str
+    reasons: list[str] = field(default_factory=list)
+    concerns: list[str] = field(default_factory=list)
+    truncated: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        fw = self.framework
+        return {
+            "area": self.area,
+            "framework": fw.id,
+            "framework_title": fw.title,
+            "framework_status": fw.status,
+            "superseded": fw.superseded,
+            "superseded_by": fw.superseded_by,
+            "level": self.level,
+            "label": self.label,
+            "confidence": self.confidence,
+            "evidence": self.evidence,
+            "response": self.response,
+            "contacts": self.contacts,
+            "immediate_danger": self.immediate_danger,
+            "caveat": self.caveat,
+            "reasons": self.reasons,
+            "concerns": self.concerns,
+            "truncated": self.truncated,
+        }
+
+
+def _decide(
+    matches: list[Match],
+    rules: RuleSet,
+    text: str,
+    sentences: list[str],
+    age: int | None,
+    accident: bool = False,
+) -> tuple[int | None, list[Match], str, list[str]]:
+    """(level, the matches that fix it, confidence, reasons): the evidence weighed per level.
+
+    Any level-4 concern -> 4 (safety bias). A level-3 concern -> 3; so does co-ordinated
+    multi-agency support beside another need, or level-2 needs adding up to
+    `multiple_needs_at` across two or more domains. A real level-2 need -> 2. Passing
+    worries (`weak_needs`) alone -> 1 unless several stand together, unresolved and not
+    outweighed by protective signals. Only universal signals, or a single explained accident and
+    nothing else (`accident`) -> 1."""
+    by_level: dict[int, list[Match]] = {}
+    for m in matches:
+        by_level.setdefault(m.rule.level, []).append(m)
+    if by_level.get(4):
+        ms = by_level[4]
+        return 4, ms, "high", [f"level-4 concern: {m.rule.label}" for m in ms]
+    needs2 = [m for m in by_level.get(2, []) if m.rule.id not in rules.not_counted_as_needs]
+    level3 = [m for m in by_level.get(3, []) if not m.rule.requires_other_need]
+    coordination = [m for m in by_level.get(3, []) if m.rule.requires_other_need]
+    if level3:
+        ms = level3 + coordination
+        confidence = "high" if len(ms) > 1 else "medium"
+        return 3, ms, confidence, [f"level-3 concern: {m.rule.label}" for m in ms]
+    if coordination and needs2:
+        return (
+            3,
+            coordination + needs2,
+            "medium",
+            [f"level-3: {coordination[0].rule.label}, beside " + ", ".join(m.rule.label for m in needs2)],
+        )
+    weight = sum(rules.weight(m.rule.id) for m in needs2)
+    domains = {rules.domain(m.rule.id) for m in needs2}
+    if weight >= rules.multiple_needs_at and len(domains) >= 2:
+        multiple = [r for r in rules.concerns if r.id == "multiple-needs"]
+        lead = [Match(multiple[0], needs2[0].sentence, needs2[0].sentence_index)] if multiple else []
+        return (
+            3,
+            lead + needs2,
+            "medium",
+            [
+                f"{len(needs2)} additional needs together across {len(domains)} domains "
+                f"(weight {weight:g} >= {rules.multiple_needs_at:g}): "
+                + ", ".join(m.rule.label for m in needs2)
+            ],
+        )
+    strong = [m for m in needs2 if m.rule.id not in rules.weak_needs]
+    if strong:
+        confidence = "high" if len(needs2) > 1 else "medium"
+        return 2, needs2, confidence, [f"level-2 need: {m.rule.label}" for m in needs2]
+    universal = by_level.get(1, [])
+    if needs2:
+        wellbeing = universal[0].rule if universal else None
+        protective = sum(1 for s in sentences if wellbeing and fires(wellbeing, s, text, age))
+        resolved = any(p.search(text) for p in rules.resolved)
+        if len(needs2) >= 2 and not resolved and protective < len(needs2):
+            return (
+                2,
+                needs2,
+                "low",
+                ["several passing needs together, unresolved: " + ", ".join(m.rule.label for m in needs2)],
+            )
+        why = "resolved" if resolved else f"outweighed by {protective} protective signal(s)"
+        if len(needs2) < 2 and not resolved and not protective:
+            why = "a single passing worry"
+        return (
+            1,
+            universal or [],
+            "low",
+            [
+                f"only minor needs ({', '.join(m.rule.label for m in needs2)}), {why}: "
+                "universal services meet them"
+            ],
+        )
+    if universal:
+        return 1, universal, "medium", ["only universal-level indicators (needs being met)"]
+    if accident:
+        return 1, [], "low", ["a single injury explained as a confirmed accident, nothing else of concern"]
+    return None, [], "low", []
+
+
+def assess_scenario(
+    text: str,
+    area: str | None = None,
+    framework_id: str | None = None,
+    *,
+    corpus_dir: Path | None = None,
+    use_embeddings: bool = True,
+    use_model: bool = True,
+) -> LevelAssessment:
+    """Read a case description against a framework (by id, else the area's current one).
+
+    Raises ValueError on an empty description or an unknown area / framework. Descriptions
+    longer than MAX_SCENARIO_CHARS are truncated, and the answer says so.
+    """
+    if text is None or not str(text).strip():
+        raise ValueError("scenario text is empty: describe the child's situation in a sentence or more")
+    text = str(text)
+    truncated = len(text) > MAX_SCENARIO_CHARS
+    if truncated:
+        text = text[:MAX_SCENARIO_CHARS]
+    framework = choose_framework(area, framework_id, corpus_dir)
+    rules = load_rules(corpus_dir)
+    sentences = split_sentences(text) or [text.strip()]
+    read = [rules.normalise(s) for s in sentences]  # what the rules see
+    read_text = rules.normalise(text)
+    accident = explains_accident(rules, read_text)
+    matches = _as_written(match_rules(read, rules.concerns, read_text, accident), sentences)
+    immediate = _as_written(match_rules(read, rules.immediate, read_text, accident), sentences)
+    age = child_age(read_text)
+    level, fixing, confidence, reasons = _decide(matches, rules, read_text, read, age, accident)
+
+    sims = similarities(sentences, framework, corpus_dir) if use_embeddings else None
+    if level is None and sims is not None and sims.size:
+        i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
+        best = float(sims[i, j])
+        if best >= FALLBACK_SIMILARITY:
+            lv, ind = framework.indicators[j]
+            level, confidence = lv, "low"
+            fixing = [Match(Rule(f"similar-{j}", lv, "similar wording", ()), sentences[i], int(i))]
+            reasons = [f"no phrase rule fired; closest indicator (similarity {best:.2f}) is level {lv}"]
+            evidence = [
+                {
+                    **ind.to_json(),
+                    "level": lv,
+                    "similarity": round(best, 3),
+                    "matched": sentences[i],
+                    "kind": "indicator",
+                }
+            ]
+        else:
+            evidence = []
+    else:
+        topics = topic_evidence(corpus_dir)
+        evidence = [e for m in fixing if (e := evidence_for(m, framework, sims, topics))]
+        if level is not None and not evidence:
+            described = framework.level(level)
+            evidence = [
+                {
+                    "text": described.description,
+                    "citation": described.description_citation.text,
+                    "level": level,
+                    "kind": "level description",
+                }
+            ]
+    if immediate and level != 4:
+        reasons.append("immediate danger described: treated as level 4")
+        level, confidence = 4, "medium" if level is None else confidence
+        lv4 = framework.level(4)
+        evidence.append(
+            {
+                "text": lv4.description,
+                "citation": lv4.description_citation.text,
+                "level": 4,
+                "concern": immediate[0].rule.label,
+                "matched": immediate[0].sentence,
+                "kind": "level description",
+            }
+        )
+    if immediate:
+        reasons.extend(f"immediate danger: {m.rule.label}" for m in immediate)
+    if use_embeddings and use_model:
+        level, confidence = _learned_opinion(
+            text, sentences, framework, level, confidence, evidence, reasons, corpus_dir, accident
+        )
+
+    caveat = CAVEAT
+    if level is None:
+        label = "no matching indicator"
+        caveat = (
+            "No indicator of this framework matched the description, so no level is given. "
+            + CAVEAT.replace("This level is", "A level is", 1)
+        )
+        response = []
+    else:
+        lv = framework.level(level)
+        label = lv.label
+        response = [r.to_json() for r in lv.response]
+    if framework.superseded:
+        caveat += f" Note: {framework.title} is superseded by {framework.superseded_by}."
+    if truncated:
+        caveat += f" Only the first {MAX_SCENARIO_CHARS} characters of the description were read."
+    return LevelAssessment(
+        area=framework.area,
+        framework=framework,
+        level=level,
+        label=label,
+        confidence=confidence,
+        evidence=dedupe(evidence),
+        response=response,
+        contacts=contacts_for(framework, level, bool(immediate)),
+        immediate_danger=bool(immediate),
+        caveat=caveat,
+        reasons=reasons,
+        concerns=[m.rule.id for m in matches],
+        truncated=truncated,
+    )
+
+
+def _learned_opinion(
+    text: str,
+    sentences: list[str],
+    framework: Framework,
+    level: int | None,
+    confidence: str,
+    evidence: list[dict[str, Any]],
+    reasons: list[str],
+    corpus_dir: Path | None,
+    accident: bool = False,
+) -> tuple[int | None, str]:
+    """Let the learned model (kb.levels.model), weighed with the rules by kb.levels.stack, change the
+    level (a rules' 4 is never lowered). The evidence of its level is the framework's own indicator
+    of that level closest to the text."""
+    model = level_model.get_level_model(corpus_dir)
+    stack = level_stack.get_stack(corpus_dir, rules_level=rules_level) if model is not None else None
+    if model is None or stack is None:
+        return level, confidence
+    opinion = level_model.second_opinion(model, text, sentences)
+    raised, why = level_stack.decide(stack, level, opinion, accident)
+    if raised == level or raised is None:
+        return level, confidence
+    if level is not None and raised < level:
+        evidence[:] = [e for e in evidence if e.get("level") != level]  # the rules' 2 no longer stands
+    matched = opinion.clause if raised == 4 else text
+    indicator, similarity = level_model.nearest_indicator(matched, framework.id, raised, corpus_dir)
+    reasons.append(f"learned model: {why}")
+    if indicator is not None:
+        evidence.insert(
+            0,
+            {
+                **indicator.to_json(),
+                "level": raised,
+                "concern": "similar to labelled cases of this level (learned model)",
+                "matched": matched,
+                "similarity": round(similarity, 3),
+                "kind": "indicator",
+            },
+        )
+    else:
+        described = framework.level(raised)
+        evidence.insert(
+            0,
+            {
+                "text": described.description,
+                "citation": described.description_citation.text,
+                "level": raised,
+                "kind": "level description",
+            },
+        )
+    return raised, "low" if level is None else "medium"
+
+
+def _as_written(matches: list[Match], sentences: list[str]) -> list[Match]:
+    """Matches quoting the sentence as the practitioner wrote it, not its normalised form."""
+    return [Match(m.rule, sentences[m.sentence_index], m.sentence_index) for m in matches]
+
+
+def describe_level(level: int) -> str:
+    return CANONICAL_NAMES[level]
+
+
+def rules_level(case: level_model.Example, corpus_dir: Path | None = None) -> int | None:
+    """The level today's rules (no learned model) give a labelled case: what kb.levels.stack reads
+    for a set with no first-sight record."""
+    return assess_scenario(
+        case.text, framework_id=case.framework or None, corpus_dir=corpus_dir, use_model=False
+    ).level
+
+
+def prepare(corpus_dir: Path | None = None) -> int:
+    """Make and keep on disk the vectors of every training text, and the stack's out-of-set
+    readings (set-up: `make app`); returns how many vectors had to be made. When all are kept
+    already, no model is loaded."""
+    made = level_model.keep_training_vectors(corpus_dir)
+    if any(True for _ in level_model.training_dir(corpus_dir).glob("*.jsonl")):
+        level_stack.out_of_set_rows(corpus_dir, rules_level=rules_level)
+    return made

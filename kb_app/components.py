@@ -10,6 +10,7 @@ from kb.context import PassageContext
 from kb.levels import borrowed_note
 from kb.model import AREA_NAMES, Document, Hit
 from kb_app.navigation import go, link
+from kb_app.pack_button import add_to_pack_button
 from kb_app.render import date_note, display_markdown, html_text, md_escape, tel_href
 from kb_app.resources import emergency_contacts, level_description
 
@@ -200,15 +201,4 @@ def hit_card(hit: Hit, terms: list[str], ctx: PassageContext | None) -> None:
             kwargs={"doc": doc.id, "passage": p.id},
         )
         right.markdown(f"[Link to this passage]({link('browse', passage=p.id)})")
-        add_to_pack = _pack_hook()
-        if add_to_pack is not None:
-            add_to_pack(p.id, key=f"pack-{hit.rank}-{p.id}")
-
-
-def _pack_hook():
-    """The session-pack page's "Add to pack" button, when that page is installed (issue 7)."""
-    try:
-        from kb_app.pages.packs import add_to_pack_button
-    except ImportError:
-        return None
-    return add_to_pack_button
+        add_to_pack_button(p.id, key=f"pack-{hit.rank}-{p.id}")

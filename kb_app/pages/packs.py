@@ -2,8 +2,8 @@
 preview, and download slides (PPTX), a handout (DOCX) or Markdown.
 
 Every change goes through kb.packs.store (load, change, atomic write), so the page, the CLI and
-a second browser tab never lose each other's edits. Other pages can offer "Add to pack" with
-`add_to_pack_button(passage_id, key)`.
+a second browser tab never lose each other's edits. Other pages offer "Add to pack" with
+`kb_app.pack_button.add_to_pack_button(passage_id, key)`.
 """
 
 from __future__ import annotations
@@ -17,15 +17,15 @@ from kb.packs.export_md import export_md
 from kb.packs.export_pptx import export_pptx
 from kb.packs.model import HeadingItem, ScenarioItem
 from kb.packs.resolve import CHANGED, MISSING, ResolvedPack, ResolvedPassage, resolve_pack
-from kb.packs.store import PackStore, passage_items, scenario_item
+from kb.packs.store import passage_items, scenario_item
 from kb.retrieval import Filters
 from kb_app.components import level_card
 from kb_app.navigation import PageContext
+from kb_app.pack_button import CURRENT, act, add_to_pack_button, pack_store
 from kb_app.render import display_markdown, md_escape
-from kb_app.resources import searcher, settings
+from kb_app.resources import searcher
 
 TITLE = "Session pack"
-CURRENT = "pack_current"
 MIME = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -33,42 +33,8 @@ MIME = {
 }
 
 
-def _store() -> PackStore:
-    return PackStore.from_settings(settings())
-
-
-def _act(action, *args, done: str = "") -> None:
-    """Run a store change from a button callback; show the error instead of raising."""
-    try:
-        action(*args)
-        if done:
-            st.session_state["pack_flash"] = done
-    except (KBError, ValueError) as exc:
-        st.session_state["pack_error"] = str(exc)
-
-
-def _add_passage(pack: str, passage_id: str) -> None:
-    items = passage_items(searcher().index, [passage_id])
-    _store().add_items(pack, items)
-
-
-def add_to_pack_button(passage_id: str, key: str) -> None:
-    """An "Add to pack" button for any passage card: adds to the pack chosen on this page."""
-    pack = st.session_state.get(CURRENT)
-    if not pack:
-        return
-    st.button(
-        f"Add to pack '{pack}'",
-        key=key,
-        icon=":material/playlist_add:",
-        on_click=_act,
-        args=(_add_passage, pack, passage_id),
-        kwargs={"done": f"Added to '{pack}'."},
-    )
-
-
 def _choose_pack() -> str | None:
-    store = _store()
+    store = pack_store()
     summaries = store.summaries()
     names = [s.name for s in summaries]
     left, right = st.columns([2, 1])
@@ -97,26 +63,26 @@ def _choose_pack() -> str | None:
 
 
 def _item_controls(pack: str, n: int, total: int, note: str | None) -> None:
-    store = _store()
+    store = pack_store()
     cols = st.columns([1, 1, 1, 5])
     cols[0].button(
-        "↑", key=f"up-{n}", disabled=n == 1, on_click=_act, args=(store.move, pack, n, n - 1), help="Move up"
+        "↑", key=f"up-{n}", disabled=n == 1, on_click=act, args=(store.move, pack, n, n - 1), help="Move up"
     )
     cols[1].button(
         "↓",
         key=f"down-{n}",
         disabled=n == total,
-        on_click=_act,
+        on_click=act,
         args=(store.move, pack, n, n + 1),
         help="Move down",
     )
     cols[2].button(
-        "✕", key=f"rm-{n}", on_click=_act, args=(store.remove, pack, n), help="Remove from the pack"
+        "✕", key=f"rm-{n}", on_click=act, args=(store.remove, pack, n), help="Remove from the pack"
     )
     if note is not None:
         with cols[3].popover("Trainer notes" + (" ✎" if note else "")):
             text = st.text_area("Speaker notes for this slide", value=note, key=f"note-{n}")
-            st.button("Save notes", key=f"save-note-{n}", on_click=_act, args=(store.set_note, pack, n, text))
+            st.button("Save notes", key=f"save-note-{n}", on_click=act, args=(store.set_note, pack, n, text))
 
 
 def _preview(resolved: ResolvedPack) -> None:
@@ -188,7 +154,7 @@ def _add_from_browse(pack: str) -> None:
         ),
     )
     if st.button("Add selected passages", disabled=not chosen, icon=":material/playlist_add:"):
-        _act(lambda: _store().add_items(pack, passage_items(index, chosen)), done=f"Added {len(chosen)}.")
+        act(lambda: pack_store().add_items(pack, passage_items(index, chosen)), done=f"Added {len(chosen)}.")
         st.rerun()
 
 
@@ -200,14 +166,15 @@ def _add_scenario(pack: str, ctx: PageContext) -> None:
             placeholder="Describe the child's situation, as you would to the group.",
         )
         if st.form_submit_button("Add scenario (with its suggested level)") and text.strip():
-            _act(
-                lambda: _store().add_items(pack, [scenario_item(text, area=ctx.area)]), done="Scenario added."
+            act(
+                lambda: pack_store().add_items(pack, [scenario_item(text, area=ctx.area)]),
+                done="Scenario added.",
             )
             st.rerun()
     with st.form("pack-heading", clear_on_submit=True, border=False):
         heading = st.text_input("Section heading", key="pack-heading-text", max_chars=120)
         if st.form_submit_button("Add heading") and heading.strip():
-            _act(_store().add_heading, pack, heading)
+            act(pack_store().add_heading, pack, heading)
             st.rerun()
 
 
@@ -246,7 +213,7 @@ def render(ctx: PageContext) -> None:
     if pack is None:
         return
     try:
-        resolved = resolve_pack(_store().load(pack), searcher().index)
+        resolved = resolve_pack(pack_store().load(pack), searcher().index)
     except KBError as exc:
         st.error(str(exc))
         return

@@ -94,7 +94,7 @@ def test_search_threshold_keeps_the_superseded_flag_of_its_evidence() -> None:
 
 
 def test_level_text_and_pack_notes_flag_superseded_evidence_and_contacts() -> None:
-    from kb.cli_levels import format_level_text
+    from kb.cli.levels import format_level_text
     from kb.packs.discussion import discussion_lines
     from kb.packs.model import ScenarioItem
 

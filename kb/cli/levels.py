@@ -14,9 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-
-def _print_json(data: object) -> None:
-    print(json.dumps(data, ensure_ascii=False))
+from kb.cli.output import print_json
 
 
 def format_level_text(data: dict[str, Any]) -> str:
@@ -82,7 +80,7 @@ def _batch(path: Path, area: str | None, framework: str | None) -> int:
         except (json.JSONDecodeError, ValueError, AttributeError) as exc:
             status = 1
             out = {"line": n, "error": str(exc)}
-        _print_json(out)
+        print_json(out)
     return status
 
 
@@ -94,12 +92,12 @@ def cmd_level(args: argparse.Namespace) -> int:
         data = _assess(scenario, args.area, args.framework)
     except ValueError as exc:
         if args.json:
-            _print_json({"error": str(exc)})
+            print_json({"error": str(exc)})
         else:
             print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        _print_json(data)
+        print_json(data)
     else:
         print(format_level_text(data))
     return 0

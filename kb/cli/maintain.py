@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
+from kb.cli.output import print_json
 from kb.config import Settings
-
-
-def _print_json(data: object) -> None:
-    print(json.dumps(data, ensure_ascii=False))
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -28,7 +24,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     report = import_paths([Path(p) for p in args.paths], options, Settings.from_env().corpus_dir)
     if args.json:
-        _print_json(report.to_json())
+        print_json(report.to_json())
     else:
         for path in report.written:
             print(f"wrote {path}")
@@ -82,7 +78,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
             return 2
     entries = changes_since(Settings.from_env().index_dir, args.since)
     if args.json:
-        _print_json({"since": args.since, "entries": entries})
+        print_json({"since": args.since, "entries": entries})
         return 0
     if not entries:
         print("no changes recorded" + (f" since {args.since}" if args.since else ""))
@@ -97,7 +93,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     findings = run_checks(settings.corpus_dir, seeds_dir=settings.seeds_dir)
     if args.json:
-        _print_json({"findings": [f.to_json() for f in findings], "count": len(findings)})
+        print_json({"findings": [f.to_json() for f in findings], "count": len(findings)})
     else:
         for finding in findings:
             print(f"{finding.kind}: {finding.path}: {finding.message}")
@@ -110,7 +106,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
     result = rollback(Settings.from_env().index_dir)
     if args.json:
-        _print_json(result.to_json())
+        print_json(result.to_json())
     else:
         print(f"now serving {result.to_build} (was {result.from_build}); `kb rollback` again undoes this")
     return 0

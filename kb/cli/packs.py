@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from kb.cli.output import print_json
 from kb.config import Settings
 from kb.errors import KBError
 
 FORMATS = ("pptx", "docx", "md")
-
-
-def _print_json(data: object) -> None:
-    print(json.dumps(data, ensure_ascii=False))
 
 
 def _store():
@@ -70,7 +66,7 @@ def _print_pack(resolved) -> None:
 def cmd_new(args: argparse.Namespace) -> int:
     pack = _store().create(args.name, args.title or "")
     if args.json:
-        _print_json(pack.to_json())
+        print_json(pack.to_json())
     else:
         print(f"created pack {pack.name!r} at {_store().path_for(pack.name)}")
     return 0
@@ -83,7 +79,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     store.load(args.name)  # fail on a missing or broken pack before loading the index
     pack = store.add_items(args.name, passage_items(_index(), args.passage_ids, args.note or ""))
     if args.json:
-        _print_json(pack.to_json())
+        print_json(pack.to_json())
     else:
         print(f"added {len(args.passage_ids)} passage(s) to {pack.name!r}: {len(pack.items)} items")
     return 0
@@ -98,7 +94,7 @@ def cmd_scenario(args: argparse.Namespace) -> int:
     item = scenario_item(args.text, area=args.area, note=args.note or "")
     pack = store.add_items(args.name, [item])
     if args.json:
-        _print_json({**pack.to_json(), "added": item.to_json()})
+        print_json({**pack.to_json(), "added": item.to_json()})
     else:
         if item.assessment.get("immediate_danger"):
             print("IMMEDIATE DANGER described: call 999 now.")
@@ -110,7 +106,7 @@ def cmd_scenario(args: argparse.Namespace) -> int:
 def cmd_heading(args: argparse.Namespace) -> int:
     pack = _store().add_heading(args.name, args.text)
     if args.json:
-        _print_json(pack.to_json())
+        print_json(pack.to_json())
     else:
         print(f"added heading {len(pack.items)} to {pack.name!r}")
     return 0
@@ -119,7 +115,7 @@ def cmd_heading(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     resolved = _resolved(args.name)
     if args.json:
-        _print_json(resolved.to_json())
+        print_json(resolved.to_json())
     else:
         _print_pack(resolved)
     _warn(resolved)
@@ -129,7 +125,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     summaries = _store().summaries()
     if args.json:
-        _print_json([s.to_json() for s in summaries])
+        print_json([s.to_json() for s in summaries])
         return 0
     if not summaries:
         print("no packs yet: `kb pack new NAME`")
@@ -152,7 +148,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     else:
         pack = store.set_note(args.name, args.position, args.text)
     if args.json:
-        _print_json(pack.to_json())
+        print_json(pack.to_json())
     else:
         print(f"{pack.name!r}: {len(pack.items)} items")
     return 0
@@ -166,7 +162,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     if count:
         store.save(pack)
     if args.json:
-        _print_json({"name": pack.name, "repinned": count})
+        print_json({"name": pack.name, "repinned": count})
     else:
         print(f"{pack.name!r}: {count} changed passage(s) re-pinned to their current text")
     return 0
@@ -193,7 +189,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise KBError(f"{path}: cannot write ({exc.strerror})") from exc
     if args.json:
-        _print_json(
+        print_json(
             {
                 "name": resolved.pack.name,
                 "format": args.format,

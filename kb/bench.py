@@ -66,22 +66,11 @@ def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def _child() -> None:
-    """Entry point of a measured subprocess: run `kb ARGS`, then record this process's peak RSS."""
-    from kb.cli import main
-
-    code = main(sys.argv[1:])
-    report = os.environ.get("KB_BENCH_RSS_FILE")
-    if report:
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        Path(report).write_text(json.dumps({"peak_rss_mb": round(peak_mb, 1)}), encoding="utf-8")
-    sys.exit(code)
-
-
 def run_kb(args: list[str], env: dict[str, str], workdir: Path) -> tuple[float, str, float]:
-    """Run `kb ARGS` in a new Python process: (wall seconds, stdout, peak RSS MB of that process)."""
+    """Run `kb ARGS` in a new Python process (kb.cli.measured): (wall seconds, stdout, peak RSS MB
+    of that process)."""
     rss_file = workdir / f"rss-{time.monotonic_ns()}.json"
-    command = [sys.executable, "-c", "from kb.bench import _child; _child()", *args]
+    command = [sys.executable, "-c", "from kb.cli.measured import run; run()", *args]
     start = time.perf_counter()
     done = subprocess.run(
         command,

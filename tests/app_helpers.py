@@ -1,4 +1,4 @@
-"""Shared by tests/test_app.py and tests/test_browser.py: corpora and environments for the app.
+"""Shared by tests/app/test_app.py and tests/app/test_browser.py: corpora and environments for the app.
 
 The real-corpus index comes from conftest's session fixture `real_settings` (built once per
 test session into a temporary KB_INDEX_DIR); these helpers add a small hostile corpus and the

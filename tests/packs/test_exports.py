@@ -170,7 +170,7 @@ def test_deck_renders_with_libreoffice_to_non_blank_pages(deck, tmp_path):
         image = Image.open(png).convert("L")
         assert image.width > image.height  # widescreen
         assert ImageStat.Stat(image).stddev[0] > 5, f"{png.name} is blank"
-    out = Path(__file__).parent.parent / "test-artifacts" / "pack-slides"
+    out = Path(__file__).parents[2] / "test-artifacts" / "pack-slides"
     out.mkdir(parents=True, exist_ok=True)
     for png in pngs:
         shutil.copy(png, out / png.name)

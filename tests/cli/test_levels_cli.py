@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-TRAINING = Path(__file__).parent.parent / "corpus" / "frameworks" / "training"
-ROOT = Path(__file__).parent.parent
+TRAINING = Path(__file__).parents[2] / "corpus" / "frameworks" / "training"
+ROOT = Path(__file__).parents[2]
 CONTRACT = {
     "area",
     "framework",

@@ -18,7 +18,7 @@ from kb.levels.thresholds import levels_for_passage, threshold_for_query
 from kb.levels.verify import normalise, quote_is_at, verify_framework
 
 SEEDS = Settings.from_env().seeds_dir
-TRAINING = Path(__file__).parent.parent / "corpus" / "frameworks" / "training"
+TRAINING = Path(__file__).parents[2] / "corpus" / "frameworks" / "training"
 DEV_SCENARIOS = Path("/work/shared/eval/dev_scenarios.jsonl")
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="seed files not available")
 

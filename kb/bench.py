@@ -25,7 +25,7 @@ import numpy as np
 
 from kb.config import PROJECT_ROOT, Settings
 
-DEFAULT_OUT = PROJECT_ROOT / "bench" / "results.json"
+DEFAULT_OUT = PROJECT_ROOT / "bench" / "runs" / "results.json"  # git-ignored: a run leaves git clean
 DEFAULT_QUESTIONS = PROJECT_ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
 STAGES = ("encode", "dense", "sparse", "fusion")
 TARGETS = {

@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: app test venv index system-deps eval bench lint corpus
+.PHONY: app test venv index system-deps eval bench lint corpus model
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -37,6 +37,13 @@ test: venv system-deps
 
 eval: index
 	$(KB) eval --questions ../shared/eval/dev_questions.jsonl --scenarios ../shared/eval/dev_scenarios.jsonl
+
+# Retrain the domain-tuned encoder from corpus/*.questions.yaml (fixed seeds, CPU, ~15-25 min on
+# 2 cores) into kb/retrieval/weights/; then `kb ingest` re-embeds the corpus with it.
+model: venv
+	$(PY) -m pip install -q 'datasets>=2.19' 'accelerate>=1.0'
+	$(PY) -m kb.retrieval.train
+	$(KB) ingest
 
 corpus: venv
 	$(PY) -m ingest.convert_seeds

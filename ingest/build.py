@@ -27,6 +27,7 @@ from kb.retrieval.encoder import get_encoder
 from kb.retrieval.index import (
     FORMAT_VERSION,
     PREVIOUS_POINTER,
+    QUESTION_VECTORS,
     builds_dir,
     document_from_json,
     document_to_json,
@@ -36,6 +37,7 @@ from kb.retrieval.index import (
     read_pointer,
     write_pointer,
 )
+from kb.retrieval.questions import load_questions_reporting
 from kb.retrieval.sparse import build_sparse
 from kb.sections import embedding_text, passages_of, searchable_text
 
@@ -87,7 +89,9 @@ def _link_levels(passage: Passage, doc: Document) -> tuple[Passage, list[str]]:
     return replace(passage, levels=tuple(levels)), list(reasons)
 
 
-def _previous_state(index_dir: Path) -> tuple[dict[str, np.ndarray], dict[str, dict], Path | None]:
+def _previous_state(
+    index_dir: Path, model: str
+) -> tuple[dict[str, np.ndarray], dict[str, dict], Path | None]:
     """Vectors of the serving build by embed key, its documents by source path, and its dir."""
     build = read_pointer(index_dir)
     if build is None:
@@ -104,7 +108,35 @@ def _previous_state(index_dir: Path) -> tuple[dict[str, np.ndarray], dict[str, d
         by_key.update({r["heading_key"]: headings[i] for i, r in enumerate(records) if "heading_key" in r})
     except (OSError, ValueError):
         pass  # a build from before heading vectors: they are embedded afresh
+    try:
+        questions = np.load(build / QUESTION_VECTORS)
+        keys = [question_key(model, q) for r in records for q in r.get("questions", [])]
+        if len(keys) == len(questions):
+            by_key.update(zip(keys, questions, strict=True))
+    except (OSError, ValueError):
+        pass  # a build from before the question index
     return by_key, {d["source"]: d for d in docs}, build
+
+
+def question_key(model: str, question: str) -> str:
+    """A written question's vector is reused while its text, the model and the backend stay."""
+    return embed_key(model, "question\n" + question)
+
+
+def attach_questions(settings: Settings, records: list[dict], report: BuildReport) -> None:
+    """Add each passage's written questions (corpus/<area>/<doc>.questions.yaml) to its record
+    and to its keyword text (doc2query). A bad questions file is reported, naming file and line,
+    and only its questions are left out; questions whose passage changed (stale) still serve."""
+    ids = {r["id"] for r in records}
+    found, errors = load_questions_reporting(settings.corpus_dir, ids)
+    report.errors.extend(errors)
+    for record in records:
+        entry = found.get(record["id"])
+        if entry is None or not entry.questions:
+            continue
+        record["questions"] = list(entry.questions)
+        record["questions_hash"] = entry.hash
+        record["sparse_text"] += "\n" + "\n".join(entry.questions)
 
 
 def _carry_over(prev_build: Path | None, prev_doc: dict) -> tuple[Document, list[dict]]:
@@ -158,6 +190,15 @@ def _embed(
     report.embedded, report.reused = embedded, len(records) - embedded
     headings, _ = _vectors_for(settings, [(r["heading_key"], r) for r in records], heading_text_of, previous)
     return passages, headings
+
+
+def _embed_questions(settings: Settings, records: list[dict], previous: dict[str, np.ndarray]) -> np.ndarray:
+    """One vector per written question, in passage order (the question index)."""
+    keyed = [(question_key(settings.model, q), {"text": q}) for r in records for q in r.get("questions", [])]
+    if not keyed:
+        return np.zeros((0, 0), dtype=np.float32)
+    matrix, _ = _vectors_for(settings, keyed, lambda record: record["text"], previous)
+    return matrix
 
 
 def _vectors_for(
@@ -271,12 +312,13 @@ def _replace_file(path: Path, text: str) -> None:
 def _build_locked(settings: Settings, report: BuildReport, started: float) -> BuildReport:
     index_dir = settings.index_dir
     _prune(index_dir)  # under the lock any .partial is a killed build's leftover (same id possible)
-    previous_vectors, previous_docs, prev_build = _previous_state(index_dir)
+    previous_vectors, previous_docs, prev_build = _previous_state(index_dir, settings.model)
     if prev_build is not None:
         record_build(index_dir, prev_build)  # in case the build that made it was killed before
 
     t = time.perf_counter()
     documents, records = collect_passages(settings, report, previous_docs, prev_build)
+    attach_questions(settings, records, report)
     report.timings["parse"] = time.perf_counter() - t
     if not records:
         raise BuildError(
@@ -285,6 +327,7 @@ def _build_locked(settings: Settings, report: BuildReport, started: float) -> Bu
         )
     t = time.perf_counter()
     vectors, heading_vectors = _embed(settings, records, previous_vectors, report)
+    question_vectors = _embed_questions(settings, records, previous_vectors)
     report.timings["embed"] = time.perf_counter() - t
 
     build_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{_corpus_hash(records)[:8]}"
@@ -297,6 +340,8 @@ def _build_locked(settings: Settings, report: BuildReport, started: float) -> Bu
     t = time.perf_counter()
     np.save(partial / "vectors.npy", vectors)
     np.save(partial / "heading_vectors.npy", heading_vectors)
+    if len(question_vectors):
+        np.save(partial / QUESTION_VECTORS, question_vectors)
     with open(partial / "passages.jsonl", "w", encoding="utf-8") as handle:
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -312,7 +357,11 @@ def _build_locked(settings: Settings, report: BuildReport, started: float) -> Bu
         "model": settings.model,
         "encoder_backend": _backend(),
         "dimension": int(vectors.shape[1]),
-        "counts": {"documents": len(documents), "passages": len(records)},
+        "counts": {
+            "documents": len(documents),
+            "passages": len(records),
+            "questions": int(len(question_vectors)),
+        },
         "corpus_hash": _corpus_hash(records),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "dense_index": dense_kind,

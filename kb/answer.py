@@ -12,13 +12,7 @@ import kb.retrieval.search
 from kb.errors import UnknownAreaError
 from kb.model import Hit
 from kb.retrieval import Filters, Searcher
-
-# Fused score (cosine + 0.15 x scaled BM25 + 0.3 x heading cosine; the intent lift left out)
-# of the best passage, below which the procedures probably do not cover the question. Measured
-# on the real corpus: the dev questions' best scores start at 0.67 and the independent set's at
-# 0.40 (that one unanswered in the top 10); off-topic questions (bread, France, football, tyres,
-# trains) score 0.15-0.44.
-WEAK_MATCH_BELOW = 0.45
+from kb.retrieval.offtopic import is_weak_match
 
 
 @dataclass
@@ -33,10 +27,7 @@ class Answer:
         """True when even the best passage hardly matches: the procedures may not cover this."""
         if not self.hits or kb.retrieval.search.FUSION == "rrf":  # RRF scores (~0.03) are no similarity
             return False
-        best = self.hits[0]
-        # Judged without the question-intent lift: "what are the signs my car battery is
-        # failing" earns it on Self-harm > Warning signs without being about safeguarding.
-        return best.score - best.scores.get("intent", 0.0) < WEAK_MATCH_BELOW
+        return is_weak_match(self.hits)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"query": self.query, "results": [h.to_json() for h in self.hits]}

@@ -22,7 +22,15 @@ from kb.model import Document
 from kb.origin import source_path
 from kb.sections import passages_of
 
-KINDS = ("review_overdue", "superseded_linked", "duplicate_id", "uncited_passage", "phone_mismatch")
+KINDS = (
+    "review_overdue",
+    "superseded_linked",
+    "duplicate_id",
+    "uncited_passage",
+    "phone_mismatch",
+    "stale_questions",
+    "questions_file",
+)
 
 _PHONE = re.compile(r"(?<![\d])(?:\+44\s?\(?0?\)?\s?|0)\d{2,4}(?:[ \-]?\d){6,8}(?![\d])")
 _SERVICE_WORD = (
@@ -207,6 +215,28 @@ def phone_mismatches(documents: Iterable[Document]) -> list[Finding]:
     return findings
 
 
+def question_findings(corpus_dir: Path) -> list[Finding]:
+    """Written questions whose passage text changed (they still serve until reviewed), and
+    questions files that cannot be used (ingest leaves such a file's questions out)."""
+    from kb.retrieval.questions import QuestionsError, question_rows
+
+    try:
+        rows = question_rows(corpus_dir)
+    except QuestionsError as exc:
+        return [Finding("questions_file", "", "", f"{exc}: fix the file; ingest leaves its questions out")]
+    return [
+        Finding(
+            "stale_questions",
+            row.questions_file,
+            row.doc_id,
+            f"{row.passage_id}: its text changed since its {len(row.questions)} questions were written; "
+            f"review them and set hash: {row.hash} (kb questions --stale)",
+        )
+        for row in rows
+        if row.state == "stale"
+    ]
+
+
 def run_checks(
     corpus_dir: Path, today: dt.date | None = None, seeds_dir: Path | None = None
 ) -> list[Finding]:
@@ -220,4 +250,5 @@ def run_checks(
         *duplicate_ids(corpus_dir),
         *uncited_passages(documents, source_dirs),
         *phone_mismatches(documents),
+        *question_findings(corpus_dir),
     ]

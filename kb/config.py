@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
+# The packaged general-purpose encoder, and the one fine-tuned from it on the questions written
+# for every passage (kb/retrieval/train.py; its weights ship in kb/retrieval/weights/).
+BASE_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_MODEL = "kb-minilm-safeguarding"
 # The level model (case description -> level) reads with the stronger encoder when it is installed:
 # on 341 labelled cases it is 8 points more accurate than MiniLM (docs/levels.md).
 DEFAULT_LEVEL_MODEL = "all-mpnet-base-v2"

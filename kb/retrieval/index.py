@@ -22,6 +22,7 @@ from kb.model import Document, Origin, Passage
 
 FORMAT_VERSION = 1
 CURRENT_POINTER = "current"
+QUESTION_VECTORS = "question_vectors.npy"  # one row per written question, in passage order
 PREVIOUS_POINTER = "previous"
 
 
@@ -37,6 +38,9 @@ class LoadedIndex:
     dense: Any  # faiss.Index
     sparse: Any  # bm25s.BM25
     heading_vectors: np.ndarray | None = None  # one row per passage: its heading path embedded
+    question_vectors: np.ndarray | None = None  # one row per written question (the question index)
+    question_texts: list[str] = field(default_factory=list)
+    question_owner: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     position: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -134,10 +138,22 @@ def load_index(index_dir: Path, build_dir: Path | None = None) -> LoadedIndex:
         d["id"]: document_from_json(d)
         for d in json.loads((build / "documents.json").read_text(encoding="utf-8"))
     }
-    passages = [passage_from_json(r) for r in read_passage_records(build)]
+    records = read_passage_records(build)
+    passages = [passage_from_json(r) for r in records]
     vectors = np.load(build / "vectors.npy", mmap_mode="r")
     dense = open_dense(build, vectors)  # FAISS file, or the configured backend (kb.retrieval.dense)
     sparse = bm25s.BM25.load(str(build / "sparse"), load_corpus=False, mmap=False)
     headings_file = build / "heading_vectors.npy"
     headings = np.load(headings_file, mmap_mode="r") if headings_file.is_file() else None
-    return LoadedIndex(build, manifest, documents, passages, vectors, dense, sparse, headings)
+    loaded = LoadedIndex(build, manifest, documents, passages, vectors, dense, sparse, headings)
+    questions_file = build / QUESTION_VECTORS
+    texts = [q for r in records for q in r.get("questions", [])]
+    if texts and questions_file.is_file():
+        question_vectors = np.load(questions_file, mmap_mode="r")
+        if len(question_vectors) == len(texts):  # else a damaged build: served without the index
+            loaded.question_vectors = question_vectors
+            loaded.question_texts = texts
+            loaded.question_owner = np.array(
+                [i for i, r in enumerate(records) for _ in r.get("questions", [])], dtype=np.int64
+            )
+    return loaded

@@ -27,10 +27,10 @@ RRF_K = 60
 FUSION = os.environ.get("KB_FUSION", "convex")  # convex | rrf (see kb eval for both)
 # Chosen on the dev + independent sets (99 questions): 0.1 / 0.15 / 0.2 gave 78 / 80 / 81
 # hits@5 and MRR@10 0.62 / 0.61 / 0.59 (docs/retrieval.md).
-KEYWORD_WEIGHT = 0.15
+KEYWORD_WEIGHT = 0.3
 # How much the question's similarity to a passage's heading path (chapter > section) adds:
 # the section titles say what a passage is for. 0.2-0.5 all lifted dev MRR@10 0.59 -> ~0.65.
-HEADING_WEIGHT = 0.3
+HEADING_WEIGHT = 0.15
 # How much a passage gains when its section answers the kind of question asked (kb/retrieval/intents.py:
 # "what do I do" -> action sections, "how would I spot" -> indicators…). Small: a tie-breaker
 # among passages on the same topic. First 0.05 (dev + independent sets); then a joint grid over
@@ -38,6 +38,12 @@ HEADING_WEIGHT = 0.3
 # flat plateau, with 0.1 a little better on all three than 0.05 at the shipped kw/hw
 # (docs/retrieval.md). blind3 was kept out of it.
 INTENT_WEIGHT = 0.1
+# How much the query's cosine to the best-matching written question of a passage adds (the
+# question index, kb/retrieval/questions.py). Weights chosen on the questions' validation split
+# only (docs/retrieval.md): questions 0.5, keyword 0.3 (BM25 now over text + questions).
+QUESTION_WEIGHT = 0.5
+# Passages the question index alone brings into the candidates (beside dense and BM25's).
+QUESTION_CANDIDATES = 30
 MAX_QUERY_CHARS = 2000
 
 
@@ -148,31 +154,42 @@ class Searcher:
         sparse_rank, sparse_scores_ = self.sparse_ranking(f"{query} {expansion}".strip(), mask)
         t3 = clock()
         asked = question_intents(query) if FUSION != "rrf" else frozenset()
-        best = self._fuse(
+        best, parts = self._fuse(
             asked=asked,
             vector_query=dense_query,
             dense_rank=dense_rank,
             sparse_rank=sparse_rank,
             sparse_scores=sparse_scores_,
+            mask=mask,
             k=k,
         )
         if timings is not None:
             stages = {"encode": t1 - t0, "dense": t2 - t1, "sparse": t3 - t2, "fusion": clock() - t3}
             timings.update(stages)
-        passages = self.index.passages
         return [
             (
                 i,
                 score,
-                {
-                    "dense": float(dense_scores[i]),
-                    "keyword": float(sparse_scores_[i]),
-                    # the question-intent lift inside `score`: a tie-breaker, not relevance
-                    "intent": INTENT_WEIGHT * intent_lift(asked, passages[i].heading_path),
-                },
+                {"dense": float(dense_scores[i]), "keyword": float(sparse_scores_[i]), **parts.get(i, {})},
             )
             for i, score in best
         ]
+
+    def question_match(self, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per passage: the query's best cosine to one of its written questions (0 without any)
+        and that question's row (-1 without any)."""
+        total = len(self.index.passages)
+        best = np.zeros(total, dtype=np.float32)
+        which = np.full(total, -1, dtype=np.int64)
+        questions = self.index.question_vectors
+        if questions is None or not len(questions):
+            return best, which
+        sims = np.asarray(questions, dtype=np.float32) @ vector
+        owner = self.index.question_owner
+        order = np.argsort(sims, kind="stable")  # ascending: the best row of an owner is written last
+        best[owner[order]] = np.maximum(sims[order], 0.0)
+        which[owner[order]] = order
+        return best, which
 
     def _fuse(
         self,
@@ -181,37 +198,55 @@ class Searcher:
         dense_rank: list[int],
         sparse_rank: list[int],
         sparse_scores: np.ndarray,
+        mask: np.ndarray,
         k: int,
-    ) -> list[tuple[int, float]]:
-        """Fuse the two rankings by FUSION ('convex': cosine + scaled BM25 + heading similarity +
-        question-intent lift, the default, measured best on the dev questions; 'rrf': reciprocal
-        rank fusion)."""
+    ) -> tuple[list[tuple[int, float]], dict[int, dict[str, float]]]:
+        """Fuse the rankings by FUSION ('convex': cosine + scaled BM25 + heading similarity +
+        best written question + question-intent lift, the default; 'rrf': reciprocal rank
+        fusion). Returns the best k (position, score) and each one's score parts."""
         if FUSION == "rrf":
             fused = reciprocal_rank([dense_rank, sparse_rank], k=RRF_K)
-            return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
-        candidates = np.array(sorted(set(dense_rank) | set(sparse_rank)), dtype=np.int64)
-        if candidates.size == 0:
-            return []
+            return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k], {}
         vector = self.encoder.encode_query(vector_query)
+        question_best, question_row = self.question_match(vector)
+        by_question = [int(i) for i in top_n(np.where(mask, question_best, 0.0), QUESTION_CANDIDATES)]
+        by_question = [i for i in by_question if question_best[i] > 0]
+        candidates = np.array(sorted(set(dense_rank) | set(sparse_rank) | set(by_question)), dtype=np.int64)
+        if candidates.size == 0:
+            return [], {}
         cosine = np.asarray(self.index.vectors[candidates], dtype=np.float32) @ vector
         fused = dense_plus_keyword(cosine, sparse_scores[candidates], KEYWORD_WEIGHT)
         if self.index.heading_vectors is not None:
             headings = np.asarray(self.index.heading_vectors[candidates], dtype=np.float32)
             fused = fused + HEADING_WEIGHT * (headings @ vector)
+        question_part = QUESTION_WEIGHT * question_best[candidates]
+        fused = fused + question_part
+        intent_part = np.zeros(len(candidates), dtype=np.float32)
         if asked and INTENT_WEIGHT:
             passages = self.index.passages
-            fused = fused + INTENT_WEIGHT * np.array(
+            intent_part = INTENT_WEIGHT * np.array(
                 [intent_lift(asked, passages[i].heading_path) for i in candidates], dtype=np.float32
             )
+            fused = fused + intent_part
         order = np.lexsort((candidates, -fused))[:k]
-        return [(int(candidates[i]), float(fused[i])) for i in order]
+        parts: dict[int, dict[str, float]] = {}
+        for j in order:
+            i = int(candidates[j])
+            # the question-intent lift inside `score`: a tie-breaker, not relevance
+            parts[i] = {"intent": float(intent_part[j]), "questions": float(question_part[j])}
+            if question_row[i] >= 0:
+                parts[i]["matched_question_row"] = float(question_row[i])
+        return [(int(candidates[j]), float(fused[j])) for j in order], parts
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None, method: str = "kb") -> list[Hit]:
         hits = []
         for rank, (i, score, parts) in enumerate(self.rank(query, method, filters, k), start=1):
             passage = self.index.passages[i]
             doc = self.index.documents[passage.doc_id]
-            hits.append(Hit(rank, score, passage, doc, cite(doc, passage), passage.levels, parts))
+            row = parts.pop("matched_question_row", None)
+            matched = self.index.question_texts[int(row)] if row is not None else ""
+            hit = Hit(rank, score, passage, doc, cite(doc, passage), passage.levels, parts, matched)
+            hits.append(hit)
         return hits
 
 

@@ -16,12 +16,14 @@ from ingest.loaders import SUPPORTED, safe_name
 from kb.errors import KBError
 from kb.model import AREA_NAMES, AREAS, DOC_TYPES
 from kb_app.navigation import PageContext
+from kb_app.pages.maintain_questions import questions_editor
 from kb_app.render import md_escape
 from kb_app.resources import settings
 
 TITLE = "Maintain"
 MAX_UPLOAD_BYTES = 10 * 2**20
 _AUTH_KEY = "maintainer_ok"
+TASKS = ("Import a document", "Questions")
 
 
 def maintainer_password() -> str:
@@ -105,6 +107,9 @@ def render(ctx: PageContext) -> None:
         )
         return
     if not _signed_in(password):
+        return
+    if st.radio("Task", TASKS, horizontal=True, key="maintain_task") == TASKS[1]:
+        questions_editor()
         return
     upload = st.file_uploader("Source file", type=[ext.lstrip(".") for ext in SUPPORTED])
     options = _options(ctx)

@@ -63,3 +63,26 @@ def test_what_changed_page_shows_the_changed_words(served):
     text = "\n".join(m.value for m in at.markdown)
     assert "1 changed" in text
     assert "gang tattoos" in text and "2\\. Indicators" in text
+
+
+def test_a_maintainer_edits_a_passages_questions_into_the_corpus_file(served, monkeypatch):
+    from kb.retrieval.questions import read_questions_file
+
+    monkeypatch.setenv("KB_MAINTAINER_PASSWORD", "correct horse")
+    at = _page("maintain")
+    at.text_input[0].input("correct horse")
+    at.button[0].click().run()
+    at.radio(key="maintain_task").set_value("Questions").run()
+    assert not at.exception
+    chapters = at.selectbox(key="questions_doc").options
+    at.selectbox(key="questions_doc").select_index(chapters.index("Forced marriage")).run()
+    assert "(no questions yet)" in at.selectbox(key="questions_passage").options[0]
+    area = next(t for t in at.text_area if t.label == "Questions (one a line)")
+    area.input("who do I tell if she is being taken abroad to marry\nfm helpline").run()
+    at.button(key="save_questions").click().run()
+    assert not at.error, [e.value for e in at.error]
+    saved = served.corpus_dir / "testshire" / "ts-forced-marriage.questions.yaml"
+    entries = read_questions_file(saved)
+    assert [e.questions for e in entries] == [
+        ("who do I tell if she is being taken abroad to marry", "fm helpline")
+    ]

@@ -38,17 +38,14 @@ def questions_editor() -> None:
         return
     waiting = sum(1 for r in rows if r.state != "ok")
     st.caption(f"{len(rows)} passages; {waiting} without questions or with stale ones.")
-    documents = sorted({(r.document, r.doc_id) for r in rows})
-    chosen = st.selectbox("Chapter", documents, format_func=lambda d: d[0], key="questions_doc")
-    passages = [r for r in rows if r.doc_id == chosen[1]]
-    row = st.selectbox(
-        "Passage",
-        passages,
-        format_func=_passage_label,
-        key="questions_passage",
-    )
-    if row is None:
+    # Options are the labels themselves (a format_func does not survive Streamlit's app tests).
+    by_title = {f"{r.document} ({r.doc_id})": r.doc_id for r in rows}
+    title = st.selectbox("Chapter", sorted(by_title), key="questions_doc")
+    by_label = {_passage_label(r): r for r in rows if r.doc_id == by_title[title]}
+    label = st.selectbox("Passage", list(by_label), key="questions_passage")
+    if label is None:
         return
+    row = by_label[label]
     with st.expander("Passage text", expanded=row.state != "ok"):
         st.markdown(md_escape(row.text))
     edited = st.text_area(
@@ -79,7 +76,8 @@ def questions_editor() -> None:
 
 def _passage_label(row: QuestionRow) -> str:
     heading = " › ".join(row.heading_path[1:]) or row.heading_path[0]
-    return f"{heading} ({STATE_LABELS[row.state]})"
+    part = row.passage_id.rsplit("/", 1)[-1]
+    return f"{heading} · part {part} ({STATE_LABELS[row.state]})"
 
 
 def _documents(corpus_dir):

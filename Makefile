@@ -4,6 +4,7 @@ VENV    ?= .venv
 PY      := $(VENV)/bin/python
 KB      := $(VENV)/bin/kb
 PORT    ?= 8501
+HOST    ?= 127.0.0.1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
@@ -25,7 +26,7 @@ index: venv
 	@$(PY) -c 'from kb.levels import prepare; prepare()'
 
 app: index
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
 
 system-deps:
 	bash scripts/install-system-deps.sh

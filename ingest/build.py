@@ -20,7 +20,7 @@ from ingest.changes import record_build, write_build_changes
 from kb import __version__
 from kb.config import Settings, relative_to_root
 from kb.corpus import corpus_files, load_corpus
-from kb.errors import KBError
+from kb.errors import KBError, os_error_reason
 from kb.model import Document, Passage
 from kb.origin import origin_map
 from kb.retrieval.encoder import get_encoder
@@ -242,7 +242,10 @@ def _write_dense(build: Path, vectors: np.ndarray) -> str:
     from kb.retrieval.dense import build_dense_index
 
     index, kind = build_dense_index(vectors)
-    faiss.write_index(index, str(build / "dense.faiss"))
+    try:
+        faiss.write_index(index, str(build / "dense.faiss"))
+    except RuntimeError as exc:  # faiss reports a failed write (disk full) as RuntimeError
+        raise OSError(f"cannot write dense.faiss ({exc})") from exc
     return kind
 
 
@@ -250,7 +253,7 @@ def _validate(build: Path, documents: list[Document], records: list[dict]) -> No
     """Load the new build and ask each document a question its own text answers."""
     from kb.retrieval import Searcher, load_index
 
-    loaded = load_index(build.parent.parent, build)
+    loaded = load_index(build.parent.parent, build, fallback=False)
     if len(loaded.passages) != len(records) or loaded.vectors.shape[0] != len(records):
         raise BuildError(f"{build}: passage and vector counts differ")
     searcher = Searcher(loaded, encoder=None)
@@ -280,9 +283,24 @@ def build_index(settings: Settings | None = None) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
     index_dir = settings.index_dir
-    builds_dir(index_dir).mkdir(parents=True, exist_ok=True)
-    with _build_lock(index_dir):
-        return _build_locked(settings, report, started)
+    try:
+        builds_dir(index_dir).mkdir(parents=True, exist_ok=True)
+        with _build_lock(index_dir):
+            try:
+                return _build_locked(settings, report, started)
+            except BaseException:
+                _remove_partials(index_dir)
+                raise
+    except OSError as exc:
+        raise BuildError(f"{index_dir}: cannot write the index: {os_error_reason(exc)}; "
+                         "the serving index is unchanged") from exc  # fmt: skip
+
+
+def _remove_partials(index_dir: Path) -> None:
+    """A failed build leaves nothing behind (under the lock, every .partial is this build's)."""
+    folder = builds_dir(index_dir)
+    for partial in folder.glob("*.partial") if folder.is_dir() else []:
+        shutil.rmtree(partial, ignore_errors=True)
 
 
 def _build_lock(index_dir: Path):

@@ -23,10 +23,10 @@ from ingest.lines import SourceLine
 from ingest.loaders import LoadError, load_source, safe_name
 from ingest.manifest import Overrides
 from ingest.render import Heading, _Quoted, body_markdown
-from kb.checks import front_matter_ids
+from kb.checks import front_matter_ids, is_date
 from kb.corpus import load_document, split_front_matter
-from kb.errors import CorpusError, KBError
-from kb.model import DOC_TYPES
+from kb.errors import CorpusError, KBError, os_error_reason
+from kb.model import AREAS, DOC_TYPES
 from kb.text import slugify
 
 ID_PREFIX = {"cambridgeshire-peterborough": "cp"}
@@ -48,6 +48,8 @@ class ImportOptions:
     published: str = ""
     supersedes: str = ""
     doc_id: str = ""
+    new_area: bool = False  # an area with no corpus/<area>/ folder yet must be asked for
+    follow_symlinks: bool = False
 
 
 @dataclass(frozen=True)
@@ -223,6 +225,7 @@ def plan_import(
     name = display_name or path.name
     if ".." in Path(name).parts or "/" in name or "\\" in name:
         raise LoadError(f"{name}: refused: the file name contains a folder or '..' (path traversal)")
+    _check_regular_file(path, name, options.follow_symlinks)
     source = load_source(path)
     meta = source.front_matter
     notes = list(source.notes)
@@ -230,6 +233,7 @@ def plan_import(
     area = slugify(area_given)
     if not area_given:
         raise ImportError_(f"{name}: no area given (use --area, e.g. cambridgeshire-peterborough)")
+    _check_area(name, area_given, area, corpus_dir, options.new_area)
     doc_type = options.type or str(meta.get("type") or "procedure")
     if doc_type not in DOC_TYPES:
         raise ImportError_(f"{name}: type {doc_type!r} is not one of {', '.join(DOC_TYPES)}")
@@ -273,6 +277,8 @@ def plan_import(
             shown = ", ".join(repr(h) for h in unnumbered[:3])
             notes.append(f"{name}: {doc_id}: {len(unnumbered)} heading(s) without a number, e.g. {shown}")
         published = options.published or str(meta.get("published") or old.get("published") or "")
+        if published and not is_date(published):
+            raise ImportError_(f"{name}: published date {published!r} is not a date (YYYY[-MM[-DD]])")
         if not published and not meta.get("updated") and not old.get("updated"):
             notes.append(f"{name}: {doc_id} has no date; give --published YYYY[-MM[-DD]]")
         front = {
@@ -316,6 +322,36 @@ def plan_import(
     return ImportPlan(path, source_name, origin_text, tuple(planned), tuple(notes), options.supersedes)
 
 
+def _check_regular_file(path: Path, name: str, follow_symlinks: bool) -> None:
+    """Refuse a symlink (it could pull /etc/passwd into the corpus) unless asked to follow it,
+    and anything that is not a regular file (a folder, a FIFO, a device)."""
+    if path.is_symlink() and not follow_symlinks:
+        raise ImportError_(f"{name}: refused: a symbolic link (give --follow-symlinks to import its target)")
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise ImportError_(f"{name}: cannot be read ({exc.strerror or exc})") from exc
+    import stat
+
+    if not stat.S_ISREG(mode):
+        raise ImportError_(f"{name}: refused: not a regular file")
+
+
+def _check_area(name: str, given: str, area: str, corpus_dir: Path, new_area: bool) -> None:
+    """An area is a folder name: no path in it, and a new one only with --new-area."""
+    if "/" in given or "\\" in given or ".." in given:
+        raise ImportError_(f"{name}: --area {given!r} is not an area name (no folders or '..')")
+    if not new_area and area not in AREAS and not (corpus_dir / area).is_dir():
+        known = sorted(
+            p.name for p in corpus_dir.iterdir()
+            if p.is_dir() and not p.name.startswith((".", "_")) and p.name not in ("history", "frameworks")
+        ) if corpus_dir.is_dir() else []  # fmt: skip
+        raise ImportError_(
+            f"{name}: area {area!r} does not exist yet (areas: {', '.join(known) or 'none'}); "
+            "give --new-area to create it"
+        )
+
+
 def _titles_by_area(corpus_dir: Path, area: str) -> dict[str, str]:
     """{lower-case title: id} of the area's documents, so a re-import keeps the id it had."""
     titles = {}
@@ -332,11 +368,15 @@ def _titles_by_area(corpus_dir: Path, area: str) -> dict[str, str]:
 def _write_atomic(path: Path, data: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def keep_history(corpus_dir: Path, doc_id: str, text: str) -> Path:
@@ -415,7 +455,10 @@ def import_paths(paths: Sequence[Path], options: ImportOptions, corpus_dir: Path
         try:
             plan = plan_import(path, options, corpus_dir, claimed=claimed)
             apply_plan(plan, corpus_dir, report)
-        except (LoadError, KBError, OSError) as exc:
+        except OSError as exc:
+            report.errors.append(f"{path}: not imported: {os_error_reason(exc)}")
+            continue
+        except (LoadError, KBError) as exc:
             report.errors.append(
                 str(exc) if str(path) in str(exc) or path.name in str(exc) else f"{path}: {exc}"
             )

@@ -15,10 +15,16 @@ from pathlib import Path
 from kb.errors import KBError
 
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
+# A zip-based file (.docx, .pptx) is checked before any library opens it: a decompression bomb
+# (a small file that expands to gigabytes) is refused by its members' declared sizes.
+MAX_UNZIPPED_BYTES = 200 * 2**20
+MAX_ZIP_RATIO = 100
 TEXT_KINDS = {".md": "md", ".markdown": "md", ".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html"}
 BINARY_KINDS = {".docx": "docx", ".pdf": "pdf", ".pptx": "pptx"}
 SUPPORTED = tuple(sorted({**TEXT_KINDS, **BINARY_KINDS}))
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# Characters refused in imported text (tab, newline, carriage return and form feed are layout).
+_REFUSED_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -63,13 +69,18 @@ def kind_of(path: Path) -> str:
 
 
 def decode_text(path: Path, raw: bytes) -> tuple[str, tuple[str, ...]]:
-    """UTF-8 (BOM allowed); otherwise Windows-1252, then Latin-1, with a note to check the
-    characters. Binary content (NUL or many control bytes) is refused rather than decoded."""
-    sample = raw[:65536]
-    if b"\x00" in sample or len(_CONTROL.findall(sample.decode("latin-1"))) > max(8, len(sample) // 100):
+    """UTF-8 (BOM allowed), UTF-16 with a BOM; otherwise Windows-1252, then Latin-1, with a note
+    to check the characters. Binary content (NUL or many control bytes anywhere in the file) is
+    refused rather than decoded; so is a control character (ESC, ...) on a line, naming the line."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return _refuse_controls(path, raw.decode("utf-16")), ()
+        except UnicodeDecodeError as exc:
+            raise LoadError(f"{path}: UTF-16 byte-order mark but not valid UTF-16 ({exc.reason})") from exc
+    if b"\x00" in raw or len(_CONTROL.findall(raw.decode("latin-1"))) > max(8, len(raw) // 100):
         raise LoadError(f"{path}: binary content, not text (check the file type)")
     try:
-        return raw.decode("utf-8-sig"), ()
+        return _refuse_controls(path, raw.decode("utf-8-sig")), ()
     except UnicodeDecodeError:
         pass
     for encoding in ("cp1252", "latin-1"):
@@ -77,8 +88,22 @@ def decode_text(path: Path, raw: bytes) -> tuple[str, tuple[str, ...]]:
             text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return text, (f"{path.name}: not UTF-8; read as {encoding}, check quotes and accented letters",)
+        note = f"{path.name}: not UTF-8; read as {encoding}, check quotes and accented letters"
+        return _refuse_controls(path, text), (note,)
     raise LoadError(f"{path}: text in an unknown encoding")  # latin-1 decodes anything: unreachable
+
+
+def _refuse_controls(path: Path, text: str) -> str:
+    """The text, unless a line holds a control character other than tab/newline (an ESC
+    sequence could clear a terminal or retitle a window when the passage is printed)."""
+    match = _REFUSED_CONTROL.search(text)
+    if match is None:
+        return text
+    line = text.count("\n", 0, match.start()) + 1
+    raise LoadError(
+        f"{path}: line {line}: control character U+{ord(match.group()):04X} in the text; "
+        "remove it and import again"
+    )
 
 
 def _numbered(lines: list[str], unit: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -127,15 +152,44 @@ def _load_html(path: Path, raw: bytes) -> SourceText:
 
 
 def _open_zip(path: Path, member: str, what: str) -> zipfile.ZipFile:
-    """The Office package, refusing a zip that is not one (a renamed archive of something else)."""
+    """The Office package, refusing a zip that is not one (a renamed archive of something else)
+    or one that would expand past the limits (checked from the zip directory, nothing inflated)."""
     try:
         package = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, ValueError) as exc:
         raise LoadError(f"{path}: not a {what} file (not a valid Office package)") from exc
-    if member not in package.namelist():
+    try:
+        check_zip_sizes(path, package)
+        if member not in package.namelist():
+            raise LoadError(f"{path}: not a {what} file (a zip archive without {member})")
+    except LoadError:
         package.close()
-        raise LoadError(f"{path}: not a {what} file (a zip archive without {member})")
+        raise
     return package
+
+
+def check_zip_sizes(
+    path: Path,
+    package: zipfile.ZipFile,
+    max_total: int = MAX_UNZIPPED_BYTES,
+    max_ratio: int = MAX_ZIP_RATIO,
+) -> None:
+    """LoadError when the members' declared sizes exceed `max_total` in all or one member expands
+    more than `max_ratio` times (a decompression bomb). Declared sizes are what the loaders'
+    zip readers trust when inflating, so checking them bounds memory before any loader runs."""
+    total = 0
+    for info in package.infolist():
+        total += info.file_size
+        if total > max_total:
+            raise LoadError(
+                f"{path}: expands to more than {max_total // 2**20} MB when unzipped "
+                f"(the limit for {path.suffix} files); refused as a possible decompression bomb"
+            )
+        if info.file_size > 2**20 and info.file_size > max_ratio * max(info.compress_size, 1):
+            raise LoadError(
+                f"{path}: member {info.filename} expands {info.file_size // max(info.compress_size, 1)} "
+                f"times (limit {max_ratio}); refused as a possible decompression bomb"
+            )
 
 
 def _load_docx(path: Path, raw: bytes) -> SourceText:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.changes import append_entry
-from kb.errors import KBError
+from kb.errors import KBError, os_error_reason
 from kb.retrieval.index import PREVIOUS_POINTER, read_pointer, write_pointer
 
 
@@ -33,9 +33,12 @@ def rollback(index_dir: Path) -> Rollback:
         raise RollbackError(f"{index_dir}: no previous build to roll back to")
     if current is not None and current.name == previous.name:
         raise RollbackError(f"{index_dir}: the previous build {previous.name} is already serving")
-    write_pointer(index_dir, previous)
-    if current is not None:
-        write_pointer(index_dir, current, PREVIOUS_POINTER)
+    try:
+        write_pointer(index_dir, previous)
+        if current is not None:
+            write_pointer(index_dir, current, PREVIOUS_POINTER)
+    except OSError as exc:
+        raise RollbackError(f"{index_dir}: cannot switch builds: {os_error_reason(exc)}") from exc
     result = Rollback(current.name if current else "", previous.name)
     at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     summary = f"rolled back from {result.from_build} to {result.to_build}"

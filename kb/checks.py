@@ -30,6 +30,8 @@ KINDS = (
     "phone_mismatch",
     "stale_questions",
     "questions_file",
+    "bad_date",
+    "serving_build",
 )
 
 _PHONE = re.compile(r"(?<![\d])(?:\+44\s?\(?0?\)?\s?|0)\d{2,4}(?:[ \-]?\d){6,8}(?![\d])")
@@ -237,6 +239,50 @@ def question_findings(corpus_dir: Path) -> list[Finding]:
     ]
 
 
+_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+def is_date(text: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a real date (what `published` and `updated` hold)."""
+    text = text.strip()
+    if not _DATE.match(text):
+        return False
+    year, month, day = ([int(part) for part in text.split("-")] + [1, 1])[:3]
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def bad_dates(documents: Iterable[Document]) -> list[Finding]:
+    """A `published` or `updated` that is not a date sorts and filters wrongly: say which."""
+    return [
+        Finding(
+            "bad_date",
+            doc.source,
+            doc.id,
+            f"{key} {value!r} is not a date (YYYY[-MM[-DD]]); fix the front matter",
+        )
+        for doc in documents
+        for key, value in (("published", doc.published), ("updated", doc.updated))
+        if value and not is_date(value)
+    ]
+
+
+def serving_build(index_dir: Path) -> list[Finding]:
+    """The build `index/current` names cannot be read back: the app and CLI answer from an older
+    one meanwhile; `kb ingest` (or `kb rollback`) fixes it."""
+    from kb.retrieval.index import read_pointer, serving_build_problem
+
+    problem = serving_build_problem(index_dir)
+    if problem is None:
+        return []
+    build = read_pointer(index_dir)
+    message = f"{problem}; searches answer from an older build; run `kb ingest` or `kb rollback`"
+    return [Finding("serving_build", str(build), "", message)]
+
+
 def run_checks(
     corpus_dir: Path, today: dt.date | None = None, seeds_dir: Path | None = None
 ) -> list[Finding]:
@@ -251,4 +297,5 @@ def run_checks(
         *uncited_passages(documents, source_dirs),
         *phone_mismatches(documents),
         *question_findings(corpus_dir),
+        *bad_dates(documents),
     ]

@@ -23,3 +23,18 @@ class InputFileError(KBError, ValueError):
 
 class UnknownAreaError(KBError, ValueError):
     """An area with no levels-of-need framework (a ValueError too, for callers that catch that)."""
+
+
+def os_error_reason(exc: OSError) -> str:
+    """An OSError in words a maintainer can act on (disk full, read-only, permission denied)."""
+    import errno
+
+    reasons = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is exceeded",
+        errno.EROFS: "the folder is on a read-only file system",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+    }
+    reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
+    return f"{reason} ({exc.filename})" if exc.filename else reason

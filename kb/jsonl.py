@@ -9,11 +9,12 @@ from kb.errors import InputFileError
 
 
 def read_lines(path: Path) -> list[str]:
-    """The file's lines; a missing or undecodable file raises InputFileError naming it."""
+    """The file's lines, bytes that are not UTF-8 read as U+FFFD (one bad byte must not stop a
+    batch); a missing or unreadable file raises InputFileError naming it."""
     try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc})") from exc
+        return path.read_bytes().decode("utf-8-sig", errors="replace").splitlines()
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
 
 
 def parse_line(path: Path, n: int, line: str) -> dict:

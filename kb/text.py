@@ -54,3 +54,24 @@ def slugify(text: str, max_length: int = 60) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:max_length].rstrip("-") or "section"
+
+
+_QUERY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_query(text: str) -> str:
+    """A question as the search can take it: bytes that were not UTF-8 (the command line keeps
+    them as lone surrogates) and lone surrogates become U+FFFD, control characters a space."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")  # invalid bytes from argv, restored
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogatepass")  # a lone surrogate from JSON's \ud800
+    decoded = raw.decode("utf-8", "replace")
+    return " ".join(_QUERY_CONTROL.sub(" ", decoded).split())
+
+
+def terminal_safe(text: str) -> str:
+    """Text for a terminal: control characters (ESC sequences that clear the screen or set the
+    window title) shown as `\\x1b`-style escapes; tab and newline kept."""
+    return _TERMINAL_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

@@ -2,7 +2,9 @@
 
 Every string that comes from a document, a data file or the user goes through here before it
 reaches `st.markdown`, so no raw HTML (a `<script>`, an `<img onerror>`, an image comment) can
-reach the page and Markdown/Streamlit directives in the text are shown as typed.
+reach the page and Markdown/Streamlit directives in the text are shown as typed. Corpus text
+keeps only a safe subset of Markdown (headings, list markers, bold, its own backslash escapes,
+http(s)/mailto links); an image never loads: it shows as its alt text and URL, as plain text.
 """
 
 from __future__ import annotations
@@ -16,9 +18,17 @@ from kb.text import image_description, words
 # emoji, `$` maths, `<` HTML, `~` strike-through).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
-_RAW_HTML_TAG = re.compile(r"<(/?[A-Za-z!][^>\n]*)>")
-# Spans whose inside must not be touched when highlighting: links, autolinks, code.
-_PROTECTED = re.compile(r"(\[[^\]\n]*\]\([^)\n]*\)|<https?://[^>\s]+>|https?://\S+|`[^`\n]*`)")
+_BLOCK_PREFIX = re.compile(r"^(\s*(?:[-*+]|\d{1,9}[.)])\s+)")
+# The inline pieces of corpus Markdown that keep a meaning; everything else is escaped.
+_INLINE = re.compile(
+    r"(?P<escape>\\[!-/:-@\[-`{-~])"
+    r"|(?P<image>!\[(?P<alt>[^\]\n]*)\]\((?P<src>[^)\s]*)(?:\s+\"[^\"\n]*\")?\))"
+    r"|(?P<link>\[(?P<label>[^\]\n]*)\]\((?P<href>[^)\s]*)(?:\s+\"[^\"\n]*\")?\))"
+    r"|(?P<autolink><(?P<auto>(?:https?://|mailto:)[^>\s]+)>)"
+    r"|(?P<url>https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"])"
+    r"|(?P<bold>\*\*(?=\S)(?P<strong>[^*\n]+?)(?<=\S)\*\*)"
+)
+_SAFE_HREF = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
 _STOPWORDS = frozenset(
     """a an and are as at be been but by can could do does did for from had has have how i if in
     into is it its me my no not of on or our should so than that the their them there these they
@@ -47,25 +57,58 @@ def query_terms(query: str) -> list[str]:
     return sorted(seen, key=len, reverse=True)
 
 
-def _neutralise_html(text: str) -> str:
-    """Raw HTML tags become visible text (`\\<script\\>`), never elements."""
-    return _RAW_HTML_TAG.sub(lambda m: "\\<" + m.group(1) + "\\>", text)
-
-
 def _highlight_segment(segment: str, pattern: re.Pattern[str] | None) -> str:
     if pattern is None:
         return segment
     return pattern.sub(lambda m: f":orange-background[{m.group(0)}]", segment)
 
 
-def highlight(text: str, terms: list[str]) -> str:
-    """Wrap whole-word (and word-start) matches of `terms` in a visible highlight, leaving
-    links, URLs and code untouched."""
+def _term_pattern(terms: list[str]) -> re.Pattern[str] | None:
+    if not terms:
+        return None
     word = r"(?<![\w\\])(?:" + "|".join(re.escape(t) for t in terms) + r")\w*"
     # Neighbouring matched words are one highlight ("female genital mutilation").
-    pattern = re.compile(rf"{word}(?:[ \t]+{word})*", re.IGNORECASE) if terms else None
-    parts = _PROTECTED.split(text)
-    return "".join(part if i % 2 else _highlight_segment(part, pattern) for i, part in enumerate(parts))
+    return re.compile(rf"{word}(?:[ \t]+{word})*", re.IGNORECASE)
+
+
+def _link(label: str, href: str, pattern: re.Pattern[str] | None) -> str:
+    return f"[{_highlight_segment(md_escape(label), pattern)}]({href})"
+
+
+def safe_inline(text: str, terms: list[str] | None = None) -> str:
+    """One line of corpus Markdown, shown as its characters: HTML, `$`, `:directives[]` and
+    emphasis other than `**bold**` are escaped; only http(s)/mailto links are clickable; an
+    image becomes `[image: alt] URL` in plain text, so the browser never fetches it."""
+    pattern = _term_pattern(terms or [])
+    out: list[str] = []
+    position = 0
+    for match in _INLINE.finditer(text):
+        out.append(_highlight_segment(md_escape(text[position : match.start()]), pattern))
+        position = match.end()
+        kind = match.lastgroup
+        if kind == "escape":
+            out.append(match.group())
+        elif kind == "image":
+            shown = f"[image: {match.group('alt')}] {match.group('src')}".replace("[image: ] ", "[image] ")
+            out.append(_highlight_segment(md_escape(shown), pattern))
+        elif kind == "link" and _SAFE_HREF.match(match.group("href")):
+            out.append(_link(match.group("label"), match.group("href"), pattern))
+        elif kind == "autolink":
+            out.append(_link(match.group("auto"), match.group("auto"), pattern))
+        elif kind == "url":
+            out.append(_link(match.group(), match.group(), pattern))
+        elif kind == "bold":
+            out.append(f"**{_highlight_segment(md_escape(match.group('strong')), pattern)}**")
+        else:  # a link to data:, javascript:, a file: shown as typed, not clickable
+            out.append(_highlight_segment(md_escape(match.group()), pattern))
+    out.append(_highlight_segment(md_escape(text[position:]), pattern))
+    return "".join(out)
+
+
+def highlight(text: str, terms: list[str]) -> str:
+    """A line of corpus text made safe (`safe_inline`) with whole-word (and word-start) matches
+    of `terms` in a visible highlight; link targets are never touched."""
+    return safe_inline(text, terms)
 
 
 def display_markdown(
@@ -77,7 +120,8 @@ def display_markdown(
     """Corpus Markdown, verbatim in its words, made safe for `st.markdown`.
 
     - `<!-- image: … -->` lines become a muted "[image: …]" note;
-    - raw HTML tags and `$` are escaped so they show as text;
+    - each line's text goes through `safe_inline` (HTML, `$`, directives escaped; images as
+      plain text; only http(s)/mailto links clickable);
     - headings move down `heading_offset` levels (the page owns h1), or become bold text when
       `heading_offset` is None (inside a result card, where the citation names the section);
       `drop_leading_headings` leaves out the heading lines a passage starts with, when the
@@ -93,17 +137,18 @@ def display_markdown(
         if described is not None:
             out.append(f":gray[*\\[image: {md_escape(described)}\\]*]")
             continue
-        line = _neutralise_html(line).replace("$", "\\$")
         heading = _HEADING.match(line)
         if heading:
             hashes, title = heading.groups()
             if heading_offset is None:
-                out.append(f"**{highlight(title, terms or [])}**")
+                out.append(f"**{safe_inline(title, terms)}**")
                 continue
             level = min(6, len(hashes) + heading_offset)
-            out.append(f"{'#' * level} {highlight(title, terms or [])}")
+            out.append(f"{'#' * level} {safe_inline(title, terms)}")
             continue
-        out.append(highlight(line, terms or []))
+        prefix = _BLOCK_PREFIX.match(line)
+        marker = prefix.group(1) if prefix else ""
+        out.append(marker + safe_inline(line[len(marker) :], terms))
     return "\n".join(out)
 
 

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 
 from kb.cli import bench, evaluate, ingest, levels, maintain, packs, questions, search
-from kb.errors import KBError
+from kb.errors import KBError, os_error_reason
 
 # One module per command group, each with register(subparsers) -> None; `kb --help` lists the
 # commands in this order.
@@ -31,3 +31,6 @@ def main(argv: list[str] | None = None, handler: Callable | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a write path no command caught: still a sentence, not a traceback
+        print(f"error: {os_error_reason(exc)}", file=sys.stderr)
+        return 1

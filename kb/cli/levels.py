@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from kb.cli.output import print_json
+from kb.jsonl import read_lines
+from kb.text import clean_query, terminal_safe
 
 
 def format_level_text(data: dict[str, Any]) -> str:
@@ -65,13 +67,16 @@ def _assess(scenario: str, area: str | None, framework: str | None) -> dict[str,
 def _batch(path: Path, area: str | None, framework: str | None) -> int:
     """One JSON object a line; a bad line prints {"error"} and the batch carries on (exit 1)."""
     status = 0
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(read_lines(path), 1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
+            scenario = row.get("scenario")
+            if not isinstance(scenario, str):
+                raise ValueError("'scenario' must be a string")
             out = _assess(
-                str(row.get("scenario") or ""),
+                clean_query(scenario),
                 row.get("area") or area,
                 row.get("framework") or framework,
             )
@@ -87,7 +92,7 @@ def _batch(path: Path, area: str | None, framework: str | None) -> int:
 def cmd_level(args: argparse.Namespace) -> int:
     if args.batch:
         return _batch(Path(args.batch), args.area, args.framework)
-    scenario = " ".join(args.scenario)
+    scenario = clean_query(" ".join(args.scenario))
     try:
         data = _assess(scenario, args.area, args.framework)
     except ValueError as exc:
@@ -99,7 +104,7 @@ def cmd_level(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
     else:
-        print(format_level_text(data))
+        print(terminal_safe(format_level_text(data)))
     return 0
 
 

@@ -13,7 +13,11 @@ from kb.config import Settings
 
 def cmd_import(args: argparse.Namespace) -> int:
     from ingest.importer import ImportOptions, import_paths
+    from kb.checks import is_date
 
+    if args.published and not is_date(args.published):
+        print(f"error: --published {args.published!r} is not a date (YYYY[-MM[-DD]])", file=sys.stderr)
+        return 2
     options = ImportOptions(
         area=args.area or "",
         title=args.title or "",
@@ -21,6 +25,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         published=args.published or "",
         supersedes=args.supersedes or "",
         doc_id=args.id or "",
+        new_area=args.new_area,
+        follow_symlinks=args.follow_symlinks,
     )
     report = import_paths([Path(p) for p in args.paths], options, Settings.from_env().corpus_dir)
     if args.json:
@@ -88,10 +94,10 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from kb.checks import run_checks
+    from kb.checks import run_checks, serving_build
 
     settings = Settings.from_env()
-    findings = run_checks(settings.corpus_dir, seeds_dir=settings.seeds_dir)
+    findings = run_checks(settings.corpus_dir, seeds_dir=settings.seeds_dir) + serving_build(settings.index_dir)
     if args.json:
         print_json({"findings": [f.to_json() for f in findings], "count": len(findings)})
     else:
@@ -121,6 +127,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--published", help="publication date, YYYY[-MM[-DD]]")
     p.add_argument("--supersedes", metavar="DOC_ID", help="mark this document superseded by the import")
     p.add_argument("--id", help="document id (single-document imports; default from area and title)")
+    p.add_argument("--new-area", action="store_true", help="create the --area if it has no folder yet")
+    p.add_argument("--follow-symlinks", action="store_true", help="import a symbolic link's target")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_import)
 

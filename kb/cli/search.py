@@ -7,8 +7,15 @@ import sys
 from pathlib import Path
 
 from kb.cli.output import print_json
-from kb.errors import UnknownAreaError
+from kb.errors import InputFileError, UnknownAreaError
 from kb.jsonl import parse_line, read_lines
+from kb.text import clean_query, terminal_safe
+
+
+def _say(text: str = "") -> None:
+    """Print corpus text with any control characters escaped (an ESC in a document must not
+    clear the practitioner's screen or retitle the window)."""
+    print(terminal_safe(text))
 
 
 def _filters(args: argparse.Namespace):
@@ -18,15 +25,26 @@ def _filters(args: argparse.Namespace):
     return Filters(area=args.area, type=args.type, status=status)
 
 
-def _questions_from(path: Path) -> list[str]:
-    """One question a line: plain text, or JSONL with a 'question' key. Errors name file and line."""
-    questions = []
+def _questions_from(path: Path) -> list[tuple[int, str | None, str]]:
+    """(line number, question, error) for each non-blank line: plain text, or JSONL with a
+    'question' string. A bad line is an error in its place; the other lines are still asked."""
+    questions: list[tuple[int, str | None, str]] = []
     for n, line in enumerate(read_lines(path), 1):
         line = line.strip()
-        if line.startswith("{"):
-            questions.append(str(parse_line(path, n, line).get("question", "")))
-        elif line:
-            questions.append(line)
+        if not line:
+            continue
+        if not line.startswith("{"):
+            questions.append((n, clean_query(line), ""))
+            continue
+        try:
+            question = parse_line(path, n, line).get("question")
+        except InputFileError as exc:
+            questions.append((n, None, str(exc)))
+            continue
+        if not isinstance(question, str) or not clean_query(question):
+            questions.append((n, None, f"{path}:{n}: 'question' must be a non-empty string"))
+        else:
+            questions.append((n, clean_query(question), ""))
     return questions
 
 
@@ -42,30 +60,30 @@ def _print_answer_text(data: dict) -> None:
 
     threshold = data.get("threshold") or {}
     if threshold.get("immediate_danger"):
-        print("IMMEDIATE DANGER: if a child is in immediate danger call 999 now.")
+        _say("IMMEDIATE DANGER: if a child is in immediate danger call 999 now.")
         for contact in threshold.get("contacts", []):
-            print(f"  {contact['service']}: {contact['detail']}  [{contact.get('citation', '')}]")
+            _say(f"  {contact['service']}: {contact['detail']}  [{contact.get('citation', '')}]")
     if threshold.get("level"):
         flag = " [SUPERSEDED framework]" if threshold.get("superseded") else ""
-        print(
+        _say(
             f"Suggested level: {threshold['level']} ({threshold.get('label', '')}) "
             f"[{threshold.get('framework', '')}]{flag}"
         )
         for why in threshold.get("why", [])[:2]:
             note = borrowed_note(why)
-            print(f'  "{why["text"]}"  [{why["citation"]}]' + (f"  [{note}]" if note else ""))
+            _say(f'  "{why["text"]}"  [{why["citation"]}]' + (f"  [{note}]" if note else ""))
     if threshold.get("caveat") and (threshold.get("level") or threshold.get("immediate_danger")):
-        print(threshold["caveat"])
+        _say(threshold["caveat"])
     if not data["results"]:
-        print("No matching passages.")
+        _say("No matching passages.")
     elif data.get("weak_match"):
-        print("Weak match: the procedures may not cover this; the closest passages follow.")
+        _say("Weak match: the procedures may not cover this; the closest passages follow.")
     for result in data["results"]:
         flag = "  [SUPERSEDED]" if result["status"] == "superseded" else ""
-        print(f"\n{result['rank']}. {result['citation']}{flag}")
-        print(f"   {result['source']}:{result['line_start']}-{result['line_end']}  id {result['passage_id']}")
+        _say(f"\n{result['rank']}. {result['citation']}{flag}")
+        _say(f"   {result['source']}:{result['line_start']}-{result['line_end']}  id {result['passage_id']}")
         for line in result["text"].splitlines():
-            print(f"   {line}")
+            _say(f"   {line}")
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -76,13 +94,19 @@ def cmd_search(args: argparse.Namespace) -> int:
     filters = _filters(args)
     _check_area(args.area, searcher)
     if args.batch:
-        for question in _questions_from(Path(args.batch)):
+        status = 0
+        for n, question, error in _questions_from(Path(args.batch)):
+            if question is None:
+                status = 1
+                print_json({"line": n, "error": error})
+                continue
             print_json(answer(searcher, question, k=args.k, filters=filters).to_json())
-        return 0
-    if not args.question:
+        return status
+    question = clean_query(" ".join(args.question))
+    if not question:
         print("error: give a QUESTION or --batch FILE", file=sys.stderr)
         return 2
-    data = answer(searcher, " ".join(args.question), k=args.k, filters=filters).to_json()
+    data = answer(searcher, question, k=args.k, filters=filters).to_json()
     if args.json:
         print_json(data)
     else:
@@ -98,14 +122,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(context.to_json())
         return 0
-    print(context.citation)
-    print(
+    _say(context.citation)
+    _say(
         f"{context.source}:{context.section_start}-{context.section_end}  (passage lines "
         f"{context.line_start}-{context.line_end} marked with >)"
     )
     for number, line in context.numbered_lines():
         marker = ">" if context.line_start <= number <= context.line_end else " "
-        print(f"{marker} {line}")
+        _say(f"{marker} {line}")
     return 0
 
 

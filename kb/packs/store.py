@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.config import Settings
-from kb.errors import UnknownPassageError
+from kb.errors import UnknownPassageError, os_error_reason
 from kb.packs.model import (
     HeadingItem,
     Pack,
@@ -123,7 +123,10 @@ class PackStore:
 
     def save(self, pack: Pack) -> Path:
         path = self.path_for(pack.name)
-        write_atomic(path, json.dumps(pack.to_json(), ensure_ascii=False, indent=2) + "\n")
+        try:
+            write_atomic(path, json.dumps(pack.to_json(), ensure_ascii=False, indent=2) + "\n")
+        except OSError as exc:  # disk full, read-only or not ours: say so, never a traceback
+            raise PackError(f"{path}: cannot save the pack: {os_error_reason(exc)}") from exc
         return path
 
     def delete(self, name: str) -> None:

@@ -10,6 +10,7 @@ Layout (builds are immutable; `current` names the one that serves, switched atom
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -17,8 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from kb.errors import IndexMissingError
+from kb.errors import IndexMissingError, KBError
 from kb.model import Document, Origin, Passage
+
+log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 CURRENT_POINTER = "current"
@@ -42,6 +45,7 @@ class LoadedIndex:
     question_texts: list[str] = field(default_factory=list)
     question_owner: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     position: dict[str, int] = field(default_factory=dict)
+    warning: str = ""  # set when the serving build was corrupt and this is an older one
 
     def __post_init__(self) -> None:
         self.position = {p.id: i for i, p in enumerate(self.passages)}
@@ -49,6 +53,10 @@ class LoadedIndex:
     @property
     def build_id(self) -> str:
         return self.build_dir.name
+
+
+class CorruptBuildError(KBError):
+    """A build folder whose files cannot be read back (truncated, missing, damaged)."""
 
 
 def builds_dir(index_dir: Path) -> Path:
@@ -126,25 +134,73 @@ def read_passage_records(build_dir: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def load_index(index_dir: Path, build_dir: Path | None = None) -> LoadedIndex:
-    """Load the serving build (or a named one): FAISS, BM25, passages, documents, vectors."""
+def load_index(index_dir: Path, build_dir: Path | None = None, fallback: bool = True) -> LoadedIndex:
+    """Load the serving build (or a named one): FAISS, BM25, passages, documents, vectors.
+
+    A build that cannot be read back (a truncated passages.jsonl, a damaged vector file) is
+    never served half-read: with `fallback`, the newest other build that loads serves instead,
+    with a logged warning (also in `LoadedIndex.warning`); `kb check` reports the corrupt one."""
+    build = build_dir or current_build(index_dir)
+    try:
+        return _load_build(build)
+    except CorruptBuildError as exc:
+        if not fallback:
+            raise
+        for other in finished_builds(index_dir):
+            if other.name == build.name:
+                continue
+            try:
+                loaded = _load_build(other)
+            except CorruptBuildError:
+                continue
+            loaded.warning = f"{exc}; answering from the previous valid build {other.name}"
+            log.warning("warning: %s", loaded.warning)
+            return loaded
+        raise
+
+
+def finished_builds(index_dir: Path) -> list[Path]:
+    """Finished builds (not .partial) with a manifest, newest first (ids start with the time)."""
+    folder = builds_dir(index_dir)
+    if not folder.is_dir():
+        return []
+    builds = [
+        p for p in folder.iterdir() if not p.name.endswith(".partial") and (p / "manifest.json").is_file()
+    ]
+    return sorted(builds, key=lambda p: p.name, reverse=True)
+
+
+def _load_build(build: Path) -> LoadedIndex:
+    """One build, checked as it is read: every file parses and the counts match the manifest."""
     import bm25s
 
     from kb.retrieval.dense import open_dense
 
-    build = build_dir or current_build(index_dir)
-    manifest = read_manifest(build)
-    documents = {
-        d["id"]: document_from_json(d)
-        for d in json.loads((build / "documents.json").read_text(encoding="utf-8"))
-    }
-    records = read_passage_records(build)
-    passages = [passage_from_json(r) for r in records]
-    vectors = np.load(build / "vectors.npy", mmap_mode="r")
-    dense = open_dense(build, vectors)  # FAISS file, or the configured backend (kb.retrieval.dense)
-    sparse = bm25s.BM25.load(str(build / "sparse"), load_corpus=False, mmap=False)
-    headings_file = build / "heading_vectors.npy"
-    headings = np.load(headings_file, mmap_mode="r") if headings_file.is_file() else None
+    try:
+        manifest = read_manifest(build)
+        documents = {
+            d["id"]: document_from_json(d)
+            for d in json.loads((build / "documents.json").read_text(encoding="utf-8"))
+        }
+        records = read_passage_records(build)
+        passages = [passage_from_json(r) for r in records]
+        expected = manifest.get("counts", {}).get("passages")
+        if expected is not None and expected != len(passages):
+            raise ValueError(f"passages.jsonl holds {len(passages)} passages, the manifest says {expected}")
+        vectors = np.load(build / "vectors.npy", mmap_mode="r")
+        if vectors.shape[0] != len(passages):
+            raise ValueError(f"vectors.npy holds {vectors.shape[0]} rows for {len(passages)} passages")
+        sparse = bm25s.BM25.load(str(build / "sparse"), load_corpus=False, mmap=False)
+        headings_file = build / "heading_vectors.npy"
+        headings = np.load(headings_file, mmap_mode="r") if headings_file.is_file() else None
+    except KBError:
+        raise
+    except Exception as exc:  # json, numpy and bm25s each raise their own kinds for damage
+        raise CorruptBuildError(f"build {build.name} is damaged ({type(exc).__name__}: {exc})") from exc
+    try:  # a configuration error (unknown KB_VECTOR_BACKEND) is not damage: it propagates
+        dense = open_dense(build, vectors)  # FAISS file, or the configured backend (kb.retrieval.dense)
+    except (RuntimeError, OSError) as exc:  # faiss reads a damaged file as RuntimeError
+        raise CorruptBuildError(f"build {build.name} is damaged ({type(exc).__name__}: {exc})") from exc
     loaded = LoadedIndex(build, manifest, documents, passages, vectors, dense, sparse, headings)
     questions_file = build / QUESTION_VECTORS
     texts = [q for r in records for q in r.get("questions", [])]
@@ -157,3 +213,15 @@ def load_index(index_dir: Path, build_dir: Path | None = None) -> LoadedIndex:
                 [i for i, r in enumerate(records) for _ in r.get("questions", [])], dtype=np.int64
             )
     return loaded
+
+
+def serving_build_problem(index_dir: Path) -> str | None:
+    """Why the build `current` names cannot serve, or None when it loads (for `kb check`)."""
+    build = read_pointer(index_dir)
+    if build is None:
+        return None
+    try:
+        _load_build(build)
+    except KBError as exc:
+        return str(exc)
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -15,6 +16,7 @@ from ingest.importer import ImportOptions, ImportPlan, apply_plan, plan_import
 from ingest.loaders import SUPPORTED, safe_name
 from kb.errors import KBError
 from kb.model import AREA_NAMES, AREAS, DOC_TYPES
+from kb_app.lockout import Lockout
 from kb_app.navigation import PageContext
 from kb_app.pages.maintain_questions import questions_editor
 from kb_app.render import md_escape
@@ -24,6 +26,7 @@ TITLE = "Maintain"
 MAX_UPLOAD_BYTES = 10 * 2**20
 _AUTH_KEY = "maintainer_ok"
 TASKS = ("Import a document", "Questions")
+log = logging.getLogger(__name__)
 
 
 def maintainer_password() -> str:
@@ -42,15 +45,42 @@ def available() -> bool:
     return bool(maintainer_password())
 
 
+@st.cache_resource
+def _lockout() -> Lockout:
+    """One lockout table for the whole server process (all sessions, all addresses)."""
+    return Lockout()
+
+
+def _client_keys() -> list[str]:
+    """What a wrong password counts against: this session, the connecting address and, behind a
+    proxy, the X-Forwarded-For client too (counted as well as, never instead of, the peer, so a
+    forged header cannot reset the count)."""
+    keys = [f"session:{st.session_state.setdefault('_maintain_session', os.urandom(8).hex())}"]
+    try:
+        peer = st.context.ip_address or ""
+        forwarded = st.context.headers.get("X-Forwarded-For", "").split(",")[0].strip()
+    except Exception:  # no request context (a bare script run): the session key still counts
+        peer = forwarded = ""
+    return keys + [f"address:{a}" for a in dict.fromkeys((peer, forwarded)) if a]
+
+
 def _signed_in(password: str) -> bool:
     if st.session_state.get(_AUTH_KEY):
         return True
+    keys = _client_keys()
     with st.form("maintainer_login"):
         given = st.text_input("Maintainer password", type="password")
         if st.form_submit_button("Sign in"):
+            wait = _lockout().locked_for(keys)
+            if wait > 0:
+                st.error(f"Too many wrong passwords: try again in {int(wait) + 1} s.")
+                return False
             if hmac.compare_digest(given.encode(), password.encode()):
+                _lockout().succeeded(keys)
                 st.session_state[_AUTH_KEY] = True
                 st.rerun()  # draw the page again without the sign-in form
+            _lockout().failed(keys)
+            log.warning("maintain: wrong password (%s)", ", ".join(keys))  # never the password
             st.error("Wrong password.")
     return False
 

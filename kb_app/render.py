@@ -39,7 +39,18 @@ _STOPWORDS = frozenset(
 
 def md_escape(text: str) -> str:
     """Plain text that Markdown will show exactly as written (no links, HTML, directives)."""
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+    escaped = _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+    return _MATERIAL_ICON.sub(_unicon, escaped)
+
+
+# Streamlit turns `:material/name:` (and, once rewritten, `:material_name:`) into an icon even
+# with its colons escaped (measured in Chromium, Streamlit 1.67): an escaped `/` and an
+# unescaped first colon before `material\_` are what keep such text as typed.
+_MATERIAL_ICON = re.compile(r"\\:(material)(/|\\_)", re.IGNORECASE)
+
+
+def _unicon(match: re.Match[str]) -> str:
+    return f"\\:{match.group(1)}\\/" if match.group(2) == "/" else f":{match.group(1)}\\_"
 
 
 def html_text(text: str) -> str:

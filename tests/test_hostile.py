@@ -553,7 +553,7 @@ def _hostile_doc(pixel: str) -> str:
 ---
 id: ts-hostile-verbatim
 title: Quokka handling
-area: testshire
+area: cambridgeshire-peterborough
 type: procedure
 status: current
 origin:
@@ -642,10 +642,16 @@ def test_no_page_fetches_a_url_from_corpus_text_and_the_text_shows_verbatim(host
         }
         for name, visit in visits.items():
             visit()
-            page.get_by_text("Quokka colours", exact=False).first.wait_for()
+            try:
+                page.get_by_text("background:red;", exact=False).first.wait_for()
+            except Exception:
+                (PROJECT_ROOT / "test-artifacts").mkdir(exist_ok=True)
+                page.screenshot(path=str(PROJECT_ROOT / "test-artifacts" / f"hostile-{name}.png"), full_page=True)
+                raise
             page.wait_for_timeout(1500)  # let any image the page holds start loading
             main_text = page.locator('[data-testid="stMain"]').inner_text()
-            assert HOSTILE_LINE in main_text, name
+            shown = next((line for line in main_text.splitlines() if "background:red;" in line), "")
+            assert HOSTILE_LINE in main_text, (name, shown)
             assert f"[image: the map] {pixel_server}/pixel.png?leak=quokka" in main_text, name
             assert page.locator('a[href^="data:"]').count() == 0, name
             assert page.locator('a[href="https://www.gov.uk/quokka"]').count() >= 1, name

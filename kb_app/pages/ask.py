@@ -12,7 +12,7 @@ from kb.retrieval import Filters, Searcher
 from kb.retrieval.glossary import matching_terms
 from kb_app.components import hit_card, level_card
 from kb_app.navigation import PageContext, go
-from kb_app.render import query_terms
+from kb_app.render import md_escape, query_terms
 from kb_app.resources import searcher
 
 TITLE = "Ask"
@@ -133,5 +133,7 @@ def render(ctx: PageContext) -> None:
             st.info("Type a question first, for example: “a child has told me her mother irons her breasts”.")
         return
     engine = searcher()
+    if engine.index.warning:  # the newest build is damaged: an older one answers (kb check says so)
+        st.warning(md_escape(engine.index.warning))
     result = answer(engine, question, k=RESULTS, filters=_filters(ctx))
     _results(engine, result)

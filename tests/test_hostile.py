@@ -72,7 +72,9 @@ def _cli(capsys, *argv: str) -> tuple[int, str, str]:
         ("dense.docx", "word/document.xml", 60 * 2**20, "limit 100"),  # under 200 MB, ratio > 100
     ],
 )
-def test_a_decompression_bomb_is_refused_naming_the_file_and_the_limit(tmp_path, name, member, expanded, said):
+def test_a_decompression_bomb_is_refused_naming_the_file_and_the_limit(
+    tmp_path, name, member, expanded, said
+):
     bomb = _zip_bomb(tmp_path / name, member, expanded)
     assert bomb.stat().st_size < 10 * 2**20  # small enough for the Maintain page's upload limit
     with pytest.raises(LoadError) as refused:
@@ -154,7 +156,7 @@ def test_corpus_markdown_that_means_something_still_renders():
 
 def test_bad_bytes_and_control_characters_in_a_query_are_replaced():
     assert clean_query("girl\udcff abroad\x1b[2J") == "girl\ufffd abroad [2J"
-    assert clean_query("lone \ud800 surrogate") .startswith("lone \ufffd")
+    assert clean_query("lone \ud800 surrogate").startswith("lone \ufffd")
     assert clean_query("\x00\x07") == ""
 
 
@@ -255,7 +257,9 @@ def test_a_symlink_is_refused_unless_follow_symlinks_is_given(tmp_path):
     assert not (settings.corpus_dir / "_sources" / "passwd.txt").exists()
     good_link = tmp_path / "good.txt"
     good_link.symlink_to(target)
-    report = import_paths([good_link], ImportOptions(area="testshire", follow_symlinks=True), settings.corpus_dir)
+    report = import_paths(
+        [good_link], ImportOptions(area="testshire", follow_symlinks=True), settings.corpus_dir
+    )
     assert report.written and not report.errors
 
 
@@ -335,7 +339,10 @@ ALREADY_REFUSED = {
     ),
     "other.pptx": (lambda p: zipfile.ZipFile(p, "w").writestr("a.txt", "x"), "without ppt/presentation.xml"),
     "broken.pdf": (lambda p: p.write_bytes(b"%PDF-1.4 broken"), "PDF"),
-    "broken.md": (lambda p: p.write_text("---\nid: [unclosed\ntitle: x\n---\n# X\n\nText.\n"), "front matter"),
+    "broken.md": (
+        lambda p: p.write_text("---\nid: [unclosed\ntitle: x\n---\n# X\n\nText.\n"),
+        "front matter",
+    ),
     "open.md": (lambda p: p.write_text("---\nid: x\ntitle: X\n# X\n\nText.\n"), "not closed"),
     "huge.txt": (lambda p: open(p, "wb").truncate(30 * 2**20), "larger than the 20 MB limit"),
     "missing.txt": (lambda p: None, "cannot be read"),
@@ -449,14 +456,19 @@ def test_a_truncated_serving_build_falls_back_to_the_previous_one_and_kb_check_s
     passages = serving / "passages.jsonl"
     passages.write_bytes(passages.read_bytes()[: passages.stat().st_size // 2])  # cut mid-record
     searcher = get_searcher(settings)
-    assert searcher.index.build_dir == first and "answering from the previous valid build" in searcher.index.warning
+    assert (
+        searcher.index.build_dir == first
+        and "answering from the previous valid build" in searcher.index.warning
+    )
     assert searcher.search("gang colours", k=1)
     monkeypatch.setenv("KB_CORPUS_DIR", str(settings.corpus_dir))
     monkeypatch.setenv("KB_INDEX_DIR", str(settings.index_dir))
     code, out, _ = _cli(capsys, "search", "gang colours", "-k", "1", "--json")
     assert code == 0 and json.loads(out)["results"]
     code, out, _ = _cli(capsys, "check", "--json")
-    assert any(f["kind"] == "serving_build" and serving.name in f["path"] for f in json.loads(out)["findings"])
+    assert any(
+        f["kind"] == "serving_build" and serving.name in f["path"] for f in json.loads(out)["findings"]
+    )
 
 
 # ------------------------------------------------------------------ 6. password guessing
@@ -548,6 +560,12 @@ HOSTILE_LINE = (
 )
 
 
+IMAGE_AND_LINKS = (
+    "![the map]({pixel}/pixel.png?leak=quokka) and a [data link](data:text/html,<b>hi</b>) "
+    "and [the guidance](https://www.gov.uk/quokka)."
+)
+
+
 def _hostile_doc(pixel: str) -> str:
     return f"""\
 ---
@@ -565,7 +583,7 @@ origin:
 
 ## 1. Reporting quokkas
 
-Quokka handling: report every quokka sighting at once. ![the map]({pixel}/pixel.png?leak=quokka) and a [data link](data:text/html,<b>hi</b>) and [the guidance](https://www.gov.uk/quokka).
+Quokka handling: report every quokka sighting at once. {IMAGE_AND_LINKS.format(pixel=pixel)}
 
 {HOSTILE_LINE}
 
@@ -622,7 +640,9 @@ def hostile_app(tmp_path_factory, pixel_server) -> Iterator[tuple[str, str]]:
 
 @pytest.mark.slow
 @pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent: run scripts/install-system-deps.sh")
+@pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="/usr/bin/chromium is absent: run scripts/install-system-deps.sh"
+)
 def test_no_page_fetches_a_url_from_corpus_text_and_the_text_shows_verbatim(hostile_app, pixel_server):
     sync_api = pytest.importorskip("playwright.sync_api")
     app, passage = hostile_app
@@ -646,7 +666,9 @@ def test_no_page_fetches_a_url_from_corpus_text_and_the_text_shows_verbatim(host
                 page.get_by_text("background:red;", exact=False).first.wait_for()
             except Exception:
                 (PROJECT_ROOT / "test-artifacts").mkdir(exist_ok=True)
-                page.screenshot(path=str(PROJECT_ROOT / "test-artifacts" / f"hostile-{name}.png"), full_page=True)
+                page.screenshot(
+                    path=str(PROJECT_ROOT / "test-artifacts" / f"hostile-{name}.png"), full_page=True
+                )
                 raise
             page.wait_for_timeout(1500)  # let any image the page holds start loading
             main_text = page.locator('[data-testid="stMain"]').inner_text()

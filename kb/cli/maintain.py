@@ -97,7 +97,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     from kb.checks import run_checks, serving_build
 
     settings = Settings.from_env()
-    findings = run_checks(settings.corpus_dir, seeds_dir=settings.seeds_dir) + serving_build(settings.index_dir)
+    findings = run_checks(settings.corpus_dir, seeds_dir=settings.seeds_dir) + serving_build(
+        settings.index_dir
+    )
     if args.json:
         print_json({"findings": [f.to_json() for f in findings], "count": len(findings)})
     else:

@@ -99,6 +99,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             if question is None:
                 status = 1
                 print_json({"line": n, "error": error})
+                print(f"error: {error}", file=sys.stderr)
                 continue
             print_json(answer(searcher, question, k=args.k, filters=filters).to_json())
         return status

@@ -41,16 +41,26 @@ GOOD = "Bruising\n\n1. Definition\nBruising in a baby who is not yet mobile must
 # ------------------------------------------------------------------ helpers
 
 
-def _zip_bomb(path: Path, member: str, expanded: int, others: dict[str, bytes] | None = None) -> Path:
-    """An Office-shaped zip whose `member` inflates to `expanded` bytes (written 1 MiB at a time)."""
-    chunk = b"<w:t>" + b"A" * (2**20 - 11) + b"</w:t>\n"
+def _zip_bomb(path: Path, member: str, expanded: int, template: Path | None = None) -> Path:
+    """An Office zip whose `member` inflates to `expanded` bytes of well-formed XML (written
+    1 MiB at a time); with `template` (a real .docx), every other member is the real one, so
+    without the size check python-docx would parse the whole expanded document."""
+    head = b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'  # noqa: E501
+    tail = b"</w:t></w:r></w:p></w:body></w:document>"
+    chunk = b"A" * 2**20
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
-        package.writestr("[Content_Types].xml", "<Types/>")
-        for name, data in (others or {}).items():
-            package.writestr(name, data)
+        if template is None:
+            package.writestr("[Content_Types].xml", "<Types/>")
+        else:
+            with zipfile.ZipFile(template) as real:
+                for info in real.infolist():
+                    if info.filename != member:
+                        package.writestr(info, real.read(info))
         with package.open(member, "w", force_zip64=True) as handle:
+            handle.write(head)
             for _ in range(expanded // len(chunk)):
                 handle.write(chunk)
+            handle.write(tail)
     return path
 
 
@@ -93,7 +103,8 @@ def test_the_maintain_upload_path_refuses_a_bomb_before_any_loader(tmp_path):
 
 @pytest.mark.slow
 def test_importing_a_1_gb_bomb_stays_under_300_mb_of_memory(tmp_path):
-    bomb = _zip_bomb(tmp_path / "bomb.docx", "word/document.xml", 2**30)
+    real = make_docx(tmp_path / "real.docx")
+    bomb = _zip_bomb(tmp_path / "bomb.docx", "word/document.xml", 2**30, template=real)
     settings = corpus_copy(tmp_path)
     script = (
         "import json, sys\n"

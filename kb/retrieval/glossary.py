@@ -46,9 +46,24 @@ def _patterns() -> tuple[tuple[Term, re.Pattern[str]], ...]:
     return tuple((t, _pattern(t)) for t in load_glossary())
 
 
+@lru_cache(maxsize=1)
+def _expansion_patterns() -> tuple[tuple[Term, re.Pattern[str]], ...]:
+    return tuple(
+        (t, re.compile(rf"(?<![\w-]){re.escape(t.expansion)}(?![\w-])", re.IGNORECASE))
+        for t in load_glossary()
+        if len(t.expansion.split()) > 1
+    )
+
+
 def matching_terms(query: str) -> list[Term]:
     """Glossary entries whose term appears in the query as a whole word."""
     return [term for term, pattern in _patterns() if pattern.search(query)]
+
+
+def spelled_out_terms(query: str) -> list[Term]:
+    """Entries whose expansion the query spells out ("female genital mutilation"): the keyword
+    side then also looks for the short form the procedures often use ("FGM")."""
+    return [term for term, pattern in _expansion_patterns() if pattern.search(query)]
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +91,7 @@ def expand_query(query: str) -> str:
     for term in matching_terms(query):
         extra.append(term.expansion)
         extra.extend(term.related)
+    extra.extend(term.term for term in spelled_out_terms(query) if term not in matching_terms(query))
     extra.extend(formal_words(query))
     return " ".join(extra)
 

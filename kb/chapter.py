@@ -129,9 +129,10 @@ def search_sections(
         counts = [len(pat.findall(text)) for pat in patterns]
         if not all(counts):
             continue
-        first = patterns[0].search(text)
+        prose = "\n".join(line for line in text.split("\n") if not line.startswith("#"))
+        first = patterns[0].search(prose)
         start = max(0, first.start() - 80) if first else 0
-        snippet = " ".join(text[start : start + 220].split())
+        snippet = " ".join(prose[start : start + 220].split())
         doc = documents[doc_id]
         out.append(
             SectionMatch(

@@ -44,6 +44,17 @@ def _defines(term: str, expansion: str) -> re.Pattern[str]:
     )
 
 
+_STRONG = re.compile(
+    r"\b(?:means|refers to|is defined as|is the (?:process|term)|describes|is a form of)\b", re.I
+)
+_NOUN = re.compile(r"\b(?:is|are) (?:a|an|any|the|when|where)\b", re.I)
+
+
+def _strength(verb_and_after: str) -> int:
+    """0 for 'means', 'refers to', 'is the process'…; 1 for 'is a/an/the…'; 2 for 'is painful'."""
+    return 0 if _STRONG.search(verb_and_after) else 1 if _NOUN.search(verb_and_after) else 2
+
+
 def find_definitions(
     terms: Iterable, passages: Iterable[Passage], documents: dict[str, Document]
 ) -> dict[str, Definition]:
@@ -64,12 +75,12 @@ def find_definitions(
     for term in terms:
         pattern = _defines(term.term, term.expansion)
         candidates = [
-            (doc.superseded, not in_def, len(s), s, p, doc)
+            (doc.superseded, _strength(s[m.end() - 12 :]), not in_def, len(s), s, p, doc)
             for s, p, doc, in_def in sentences
-            if pattern.search(s)
+            if (m := pattern.search(s))
         ]
         if candidates:
-            superseded, _, _, text, p, doc = min(candidates, key=lambda c: c[:3])
+            superseded, _, _, _, text, p, doc = min(candidates, key=lambda c: c[:4])
             found[term.term] = Definition(term.term, text, cite(doc, p), p.id, superseded)
     return found
 

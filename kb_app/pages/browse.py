@@ -185,8 +185,8 @@ def _section_search(index: LoadedIndex, area: str) -> None:
         href = link("browse", doc=m.doc_id) + f"#{m.section_slug}"
         lines.append(f"- [{md_escape(path)}]({href}){flag} · {m.count}×  \n  :gray[{md_escape(m.snippet)}]")
     if lines:
-        with st.container(height=420 if len(lines) > 8 else None, key="kb-section-search"):
-            st.markdown("\n".join(lines))
+        box = st.container(height=420, key="kb-section-search") if len(lines) > 8 else st.container()
+        box.markdown("\n".join(lines))
 
 
 def _linked_passage(index: LoadedIndex, passage_id: str) -> str | None:

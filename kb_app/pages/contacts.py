@@ -25,7 +25,9 @@ def _framework_contacts(area: str) -> None:
         seen: set[str] = set()
         rows = []
         for contact in list(fw.emergency) + [c for lv in fw.levels for c in lv.contacts]:
-            if contact.detail in seen or contact.citation is None:
+            borrowed = contact.note.startswith("from ")  # listed under the framework it came from
+            no_number = not any(ch.isdigit() for ch in contact.detail)
+            if contact.detail in seen or contact.citation is None or borrowed or no_number:
                 continue
             seen.add(contact.detail)
             rows.append(contact)

@@ -41,6 +41,10 @@ def _sidebar(slugs: list[str], titles: dict[str, str]) -> str:
 
 def run() -> None:
     st.set_page_config(page_title="Safeguarding procedures", page_icon="🛡️", layout="wide")
+    if st.query_params.get("view") == "print":  # a chapter alone: no sidebar, no page chrome
+        from kb_app.pages.browse import print_view
+
+        return print_view()
     available = pages()
     titles = {p.slug: p.title for p in available}
     slug = _sidebar(list(titles), titles)

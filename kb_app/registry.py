@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 
-BUILT_IN = ("ask", "browse", "levels", "glossary")
+BUILT_IN = ("ask", "browse", "levels", "glossary", "contacts", "amendments")
 # Slots kept for other features: session packs for trainers (issue 7), re-ingest and what
 # changed for maintainers (issue 6).
 OPTIONAL = ("packs", "maintain", "changes")

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Debian packages the browser and export tests need; installs only what is missing (root on CI).
+# Debian packages the browser and export tests need (chromium, LibreOffice Impress + Writer, poppler); installs only what is missing (root on CI).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-impress)
+# the handout (DOCX) is rendered too: Writer is a separate package from Impress
+dpkg-query -W -f='${Status}' libreoffice-writer 2>/dev/null | grep -q "ok installed" || need+=(libreoffice-writer)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -eq 0 ]; then

@@ -101,7 +101,8 @@ def test_level_text_and_pack_notes_flag_superseded_evidence_and_contacts() -> No
     data = _bromley_assessment()
     assert "[from bromley-2011, superseded]" in format_level_text(data)
     notes = "\n".join(discussion_lines(ScenarioItem(text=BROMLEY_CASE, assessment=data)))
-    assert "[from bromley-2011, superseded]" in notes
+    assert "[from The Child's Journey in Bromley, superseded]" in notes  # named by title: no ids in notes
+    assert "bromley-2011" not in notes
     assert "(superseded); check it is current]" in notes  # a contact from the 2011 document
 
 

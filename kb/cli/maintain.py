@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kb.cli.output import print_json
 from kb.config import Settings
+from kb.errors import KBError
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -28,7 +29,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         new_area=args.new_area,
         follow_symlinks=args.follow_symlinks,
     )
-    report = import_paths([Path(p) for p in args.paths], options, Settings.from_env().corpus_dir)
+    corpus_dir = Settings.from_env().corpus_dir
+    report = import_paths([Path(p) for p in args.paths], options, corpus_dir)
+    if args.note and report.written and not report.errors:
+        _record_note(Settings.from_env(), report.written, args.note)
     if args.json:
         print_json(report.to_json())
     else:
@@ -47,6 +51,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     for error in report.errors:
         print(f"error: {error}", file=sys.stderr)
     return 1 if report.errors else 0
+
+
+def _record_note(settings: Settings, written: list[str], note: str) -> None:
+    """The maintainer's one-line summary, shown on the Amendments page with the next build."""
+    from kb.amendments import record_note
+    from kb.corpus import load_document
+    from kb.retrieval import read_pointer
+
+    corpus_dir = settings.corpus_dir
+    serving = read_pointer(settings.index_dir)
+    ids = []
+    for name in written:
+        path = Path(name) if Path(name).is_file() else corpus_dir / name
+        try:
+            ids.append(load_document(path).id)
+        except (KBError, OSError):
+            continue
+    record_note(corpus_dir, ids, note, serving.name if serving is not None else "")
 
 
 def _print_entry(entry: dict) -> None:
@@ -131,6 +153,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--id", help="document id (single-document imports; default from area and title)")
     p.add_argument("--new-area", action="store_true", help="create the --area if it has no folder yet")
     p.add_argument("--follow-symlinks", action="store_true", help="import a symbolic link's target")
+    p.add_argument("--note", help="one-line summary of what changed, shown on the site's Amendments page")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_import)
 

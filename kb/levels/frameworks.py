@@ -1,8 +1,7 @@
 """Levels-of-need frameworks as data: read corpus/frameworks/*.yaml into frozen dataclasses.
 
-One YAML file per framework (adding an area is adding a file). Every quoted text carries the
-seed file and line span it comes from; `kb.levels.verify` proves the quote is really there.
-"""
+One YAML file per framework (adding an area is adding a file). Every quoted text carries its seed
+file and line span; `kb.levels.verify` proves the quote is really there."""
 
 from __future__ import annotations
 
@@ -82,6 +81,7 @@ class Indicator:
     concerns: tuple[str, ...] = ()
     from_framework: str = ""  # set when borrowed from another (e.g. superseded) framework
     from_superseded: bool = False  # the framework it was borrowed from is superseded
+    parts: tuple[str, ...] = ()  # a table cell the extraction interleaved: each part verbatim, in order
 
     def to_json(self) -> dict[str, Any]:
         out = {"text": self.text, "citation": self.citation.text, "source": self.citation.to_json()}
@@ -210,7 +210,8 @@ def _level(item: dict, seed: str, document: str, where: str) -> Level:
     description = _cited(item.get("description") or {}, seed, document, f"{where} description")
     indicators = tuple(
         Indicator(
-            text=str(ind["text"]),
+            parts=(parts := tuple(str(p) for p in ind.get("parts") or ())),
+            text=str(ind.get("text") or " ".join(parts)),
             citation=_citation(ind, seed, document, f"{where} indicator {i + 1}"),
             concerns=tuple(ind.get("concerns") or ()),
         )

@@ -43,6 +43,18 @@ def quote_is_at(seeds_dir: Path, quote: str, citation: Citation) -> bool:
     return normalise(quote) in normalise(text_at(seeds_dir, citation))
 
 
+def parts_in_order(seeds_dir: Path, parts: tuple[str, ...], citation: Citation) -> bool:
+    """True when each part occurs, normalised, in the cited lines after the one before it: a table
+    cell that a PDF extraction interleaved with its neighbour column is rejoined word for word."""
+    cited, at = normalise(text_at(seeds_dir, citation)), 0
+    for part in parts:
+        found = cited.find(normalise(part), at)
+        if found < 0:
+            return False
+        at = found + len(normalise(part))
+    return True
+
+
 def verify_framework(framework: Framework, seeds_dir: Path) -> list[str]:
     """Every quote whose text is not at its cited seed lines, as readable problems ([] if none)."""
     problems = []
@@ -61,7 +73,10 @@ def verify_framework(framework: Framework, seeds_dir: Path) -> list[str]:
     for level in framework.levels:
         check(f"level {level.level} description", level.description, level.description_citation)
         for ind in level.indicators:
-            check(f"level {level.level} indicator", ind.text, ind.citation)
+            if not ind.parts:
+                check(f"level {level.level} indicator", ind.text, ind.citation)
+            elif not parts_in_order(seeds_dir, ind.parts, ind.citation):
+                problems.append(f"{framework.id} indicator: {ind.text[:60]!r} not at {ind.citation.text}")
         for resp in level.response:
             check(f"level {level.level} response", resp.text, resp.citation)
         for contact in level.contacts:

@@ -6,9 +6,11 @@ caveat that a level is a prompt for professional judgement is never left out.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
-from kb.levels import borrowed_note
+from kb.errors import KBError
+from kb.levels import borrowed_note, load_frameworks
 from kb.packs.model import ScenarioItem
 
 QUESTION = "What level of need does this suggest, and what would you do next?"
@@ -45,9 +47,9 @@ def discussion_lines(item: ScenarioItem) -> list[str]:
         lines.append("Evidence:")
         for e in evidence:
             level = f"level {e['level']}: " if e.get("level") is not None else ""
-            borrowed = borrowed_note(e)
+            borrowed = _borrowed(e)
             flag = f" [{borrowed}]" if borrowed else ""
-            lines.append(f'- {level}"{e.get("text", "")}" ({e.get("citation", "")}){flag}')
+            lines.append(f'- {level}"{e.get("text", "")}" ({readable_citation(e.get("citation", ""))}){flag}')
             if e.get("matched"):
                 lines.append(f'  matched: "{e["matched"]}"')
     contacts = a.get("contacts") or []
@@ -62,6 +64,31 @@ def discussion_lines(item: ScenarioItem) -> list[str]:
     if item.note:
         lines.append(f"Trainer notes: {item.note}")
     return lines
+
+
+def _borrowed(evidence: dict) -> str:
+    """borrowed_note with the framework named by its title, not its id."""
+    note, source = borrowed_note(evidence), evidence.get("from_framework") or ""
+    if not note:
+        return ""
+    try:
+        return note.replace(source, load_frameworks()[source].title)
+    except (KBError, KeyError):
+        return note
+
+
+def counted(n: int, noun: str) -> str:
+    """'1 case scenario', '2 case scenarios', '0 passages'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+_SEED_REF = re.compile(r",\s*[\w.-]+\.(?:txt|md|pdf|docx|pptx|html?)\s+lines?\s+\d+(?:\s*[-\u2013]\s*\d+)?$")
+
+
+def readable_citation(citation: str) -> str:
+    """A framework citation without its seed file and line: 'Testshire framework, x.txt line 12'
+    -> 'Testshire framework' (speaker notes carry no file names or ids)."""
+    return _SEED_REF.sub("", citation).strip()
 
 
 def generated_on() -> str:

@@ -1,6 +1,10 @@
 """A handout (python-docx): the pack's headings, passages verbatim with their citations,
 the case scenarios, and a sources list. Trainer notes and the suggested levels are for the
 trainer, so they appear only with include_notes=True.
+
+A4, Word's own Heading / List Bullet / Quote styles: a passage's Markdown headings and list
+markers become real headings and bullets (kb.packs.layout.display_line), blank lines become
+paragraph spacing, and every word stays the source's.
 """
 
 from __future__ import annotations
@@ -9,9 +13,10 @@ import io
 from pathlib import Path
 
 from docx import Document as DocxDocument
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Mm, Pt, RGBColor
 
 from kb.packs.discussion import QUESTION, SAFETY_LINE, discussion_lines, generated_on
+from kb.packs.layout import display_line
 from kb.packs.model import HeadingItem, ScenarioItem
 from kb.packs.resolve import CHANGED, MISSING, ResolvedPack, ResolvedPassage
 
@@ -47,9 +52,8 @@ def _passage(document, entry: ResolvedPassage, include_notes: bool) -> None:
             color=WARN,
             italic=True,
         )
-    for line in entry.text.split("\n"):  # one paragraph a line: the text stays exactly the source's
-        _styled(document, line, style="Quote")
-    _styled(document, entry.citation, italic=True, color=MUTED, size=9)
+    _verbatim(document, entry.text)
+    _styled(document, entry.source_line or entry.citation, italic=True, color=MUTED, size=10)
     if include_notes and entry.note:
         _styled(document, f"Trainer notes: {entry.note}", size=10)
 
@@ -57,15 +61,38 @@ def _passage(document, entry: ResolvedPassage, include_notes: bool) -> None:
 def _scenario(document, item: ScenarioItem, number: int, include_notes: bool) -> None:
     document.add_heading(f"Case scenario {number}", level=2)
     for line in item.text.split("\n"):
-        document.add_paragraph(line)
+        if line.strip():
+            document.add_paragraph(line)
     _styled(document, QUESTION, bold=True)
     if include_notes:
         for line in discussion_lines(item):
             _styled(document, line, size=10, color=MUTED)
 
 
+def _verbatim(document, text: str) -> None:
+    """One paragraph a source line: '### x' -> Heading 3, '- x' -> List Bullet, blank -> nothing."""
+    for line in text.split("\n"):
+        shown = display_line(line)
+        if not shown.text.strip():
+            continue
+        if shown.heading:
+            document.add_heading(shown.text, level=3)
+        elif shown.bullet:
+            document.add_paragraph(shown.text, style="List Bullet 2" if shown.indent else "List Bullet")
+        else:
+            document.add_paragraph(shown.text, style="Quote")
+
+
+def _a4(document) -> None:
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Cm(2.2)
+        section.top_margin = section.bottom_margin = Cm(2)
+
+
 def build_document(resolved: ResolvedPack, include_notes: bool = False):
     document = DocxDocument()
+    _a4(document)
     document.add_heading(resolved.pack.title, level=0)
     _styled(document, f"Multi-agency safeguarding session handout - {generated_on()}", color=MUTED)
     _styled(
@@ -88,7 +115,7 @@ def build_document(resolved: ResolvedPack, include_notes: bool = False):
         document.add_paragraph("No sources: this pack has no passages yet.")
     for source in resolved.sources:
         document.add_paragraph(source.line(), style="List Bullet")
-    _styled(document, f"Exported {generated_on()} from index build {resolved.build_id}.", size=9, color=MUTED)
+    _styled(document, f"Exported {generated_on()}.", size=10, color=MUTED)
     return document
 
 

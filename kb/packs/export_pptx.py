@@ -2,8 +2,8 @@
 scenario slides with the discussion in the speaker notes, and a sources slide.
 
 Passage text is the source's own, never shortened: a passage longer than a slide holds is
-split at line ends or spaces across "continued" slides (kb.packs.layout). Citations come from
-the ResolvedPack (kb.citation.cite), never re-formatted here.
+split at paragraph or sentence ends across "(continued)" slides (kb.packs.layout). Source lines
+come from the ResolvedPack (titles, dates, status); ids and paths stay out of slides and notes.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.util import Emu, Inches, Pt
 
-from kb.packs.discussion import QUESTION, SAFETY_LINE, discussion_lines, generated_on
+from kb.packs.discussion import QUESTION, SAFETY_LINE, counted, discussion_lines, generated_on
 from kb.packs.layout import display_line, split_evenly
 from kb.packs.model import HeadingItem, ScenarioItem
 from kb.packs.resolve import CHANGED, MISSING, ResolvedPack, ResolvedPassage
@@ -144,7 +144,7 @@ def _footer(slide, text: str, color=MUTED) -> None:
 def _title_slide(prs, resolved: ResolvedPack) -> None:
     pack = resolved.pack
     counts = [e.kind for e in resolved.entries]
-    notes = [f"Pack '{pack.name}' exported {generated_on()} from index build {resolved.build_id}."]
+    notes = [f"Pack '{pack.title}' exported {generated_on()}."]
     notes += [f"WARNING: {w}" for w in resolved.warnings]
     slide = _slide(prs, "\n".join(notes))
     _bar(slide, Inches(2.4), Inches(2.0), width=Inches(0.12))
@@ -167,7 +167,8 @@ def _title_slide(prs, resolved: ResolvedPack) -> None:
         WIDTH - 2 * MARGIN,
         Inches(0.9),
         f"Multi-agency safeguarding session - {generated_on()}\n"
-        f"{counts.count('passage')} passages quoted verbatim, {counts.count('scenario')} case scenarios",
+        f"{counted(counts.count('passage'), 'passage')} quoted verbatim, "
+        f"{counted(counts.count('scenario'), 'case scenario')}",
         18,
         color=MUTED,
     )
@@ -202,21 +203,25 @@ def _passage_notes(entry: ResolvedPassage) -> str:
         )
     if entry.note:
         lines.append(entry.note)
-    lines.append(f"Source: {entry.citation}" + (f" ({entry.source_ref})" if entry.source_ref else ""))
-    lines.append(f"Passage id: {entry.item.passage_id}")
+    lines.append(f"Source: {entry.source_line or entry.citation}")
     return "\n".join(lines)
 
 
-def _passage_slides(prs, entry: ResolvedPassage) -> None:
+def _passage_slides(prs, entry: ResolvedPassage, follows_same_section: bool = False) -> None:
+    """One slide per piece; later pieces, and a passage that goes on from the previous one's
+    section, are titled "(continued)" so no two slides share a bare title."""
     heading = entry.passage.heading_path if entry.passage else ()
-    title = heading[-1] if heading else entry.citation or entry.item.passage_id
+    title = heading[-1] if heading else entry.citation
     document = heading[0] if len(heading) > 1 else ""
     pieces = split_evenly(entry.text, BODY_LINES, BODY_CHARS)
     flags = {CHANGED: "  [CHANGED since pinned]", MISSING: "  [NO LONGER IN THE INDEX: text as pinned]"}
-    footer_color = WARN if entry.status != "current" or "[SUPERSEDED" in entry.citation else MUTED
+    superseded = entry.document is not None and entry.document.superseded
+    footer_color = (
+        WARN if entry.status != "current" or superseded or "[SUPERSEDED" in entry.citation else MUTED
+    )
     for n, piece in enumerate(pieces, start=1):
         slide = _slide(prs, _passage_notes(entry))
-        more = f" (continued {n}/{len(pieces)})" if len(pieces) > 1 and n > 1 else ""
+        more = " (continued)" if n > 1 or follows_same_section else ""
         subtitle = document + (f" - part {n} of {len(pieces)}" if len(pieces) > 1 else "")
         _title(slide, title + more, subtitle)
         _bar(slide, Inches(1.7), Inches(4.7))
@@ -228,7 +233,9 @@ def _passage_slides(prs, entry: ResolvedPassage) -> None:
             Inches(4.8),
             piece.text,
         )
-        _footer(slide, entry.citation + flags.get(entry.status, ""), color=footer_color)
+        _footer(
+            slide, (entry.source_line or entry.citation) + flags.get(entry.status, ""), color=footer_color
+        )
 
 
 def _scenario_slides(prs, item: ScenarioItem, number: int) -> None:
@@ -236,7 +243,7 @@ def _scenario_slides(prs, item: ScenarioItem, number: int) -> None:
     notes = "\n".join(discussion_lines(item))
     for n, piece in enumerate(pieces, start=1):
         slide = _slide(prs, notes)
-        more = f" (continued {n}/{len(pieces)})" if n > 1 else ""
+        more = " (continued)" if n > 1 else ""
         _title(slide, f"Case scenario {number}{more}")
         _bar(slide, Inches(1.7), Inches(3.6), color=MUTED)
         _text_box(
@@ -271,22 +278,31 @@ def _sources_slides(prs, resolved: ResolvedPack) -> None:
         more = f" ({n}/{len(chunks)})" if len(chunks) > 1 else ""
         _title(slide, f"Sources{more}", "Every document quoted in this session, with its date and status")
         _text_box(slide, MARGIN, Inches(1.7), WIDTH - 2 * MARGIN, Inches(4.8), "\n".join(chunk), 14)
-        _footer(slide, f"Exported {generated_on()} from index build {resolved.build_id}.")
+        _footer(slide, f"Exported {generated_on()}. {SAFETY_LINE}")
+
+
+def _same_section(previous, entry: ResolvedPassage) -> bool:
+    """True when `entry` goes straight on from a passage of the same section (same title)."""
+    if not isinstance(previous, ResolvedPassage) or previous.passage is None or entry.passage is None:
+        return False
+    same_doc = previous.passage.doc_id == entry.passage.doc_id
+    return same_doc and previous.passage.heading_path == entry.passage.heading_path
 
 
 def build_presentation(resolved: ResolvedPack) -> Presentation:
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
     _title_slide(prs, resolved)
-    scenarios = 0
+    scenarios, previous = 0, None
     for entry in resolved.entries:
         if isinstance(entry, ResolvedPassage):
-            _passage_slides(prs, entry)
+            _passage_slides(prs, entry, _same_section(previous, entry))
         elif isinstance(entry, ScenarioItem):
             scenarios += 1
             _scenario_slides(prs, entry, scenarios)
         elif isinstance(entry, HeadingItem):
             _heading_slide(prs, entry)
+        previous = entry
     _sources_slides(prs, resolved)
     return prs
 

@@ -1,7 +1,8 @@
 """Split verbatim text into slide-sized pieces without losing or changing a character.
 
-Pieces break at line ends where possible, else at a space; `rejoin` puts them back exactly,
-which is what lets tests prove a long passage is split across slides and never cut.
+Pieces break at line (paragraph) ends or after a sentence, never inside one unless a single
+sentence is longer than a slide; `rejoin` puts them back exactly, which is what lets tests
+prove a long passage is split across slides and never cut.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 class Piece:
     text: str
     joiner: str  # what stood between this piece and the next in the original: "\n", " " or ""
+    mid_sentence: bool = False  # ends inside a sentence (only when one sentence outgrows a slide)
 
 
 def rendered_lines(line: str, chars_per_line: int) -> int:
@@ -22,21 +24,27 @@ def rendered_lines(line: str, chars_per_line: int) -> int:
     return max(1, math.ceil(len(line) / chars_per_line))
 
 
-def _split_line(line: str, room: int, chars_per_line: int) -> tuple[str, str, str] | None:
-    """Cut `line` so the head fits `room` wrapped lines: after a sentence if one ends in the
-    second half of the room, else at the last space."""
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)[.?!][\"')\u201d\u2019]*(?= )")
+
+
+def _split_line(line: str, room: int, chars_per_line: int, *, forced: bool) -> tuple[str, str, bool] | None:
+    """Cut `line` after the last sentence that fits `room` wrapped lines. None when no sentence
+    fits, unless `forced` (one sentence longer than a whole slide): then at the last space."""
     limit = room * chars_per_line
     if limit <= 0:
         return None
-    sentence = max(line.rfind(end, 0, limit) for end in (". ", "; ", "? ", "! "))
-    cut = sentence + 1 if sentence + 1 > limit // 2 else line.rfind(" ", 0, limit + 1)
+    ends = [m.end() for m in _SENTENCE_END.finditer(line, 0, limit + 1)]
+    cut = ends[-1] if ends else (line.rfind(" ", 0, limit + 1) if forced else -1)
     if cut <= 0:
         return None
-    return line[:cut], " ", line[cut + 1 :]
+    return line[:cut], line[cut + 1 :], not ends  # head, tail (a space between), cut mid-sentence
 
 
 def split_text(text: str, max_lines: int, chars_per_line: int) -> list[Piece]:
-    """Pieces of `text`, each fitting max_lines lines of chars_per_line characters (estimated)."""
+    """Pieces of `text`, each fitting max_lines lines of chars_per_line characters (estimated).
+
+    A piece ends at a paragraph (line) end or after a sentence; only a single sentence longer
+    than a whole slide is cut at a space (and such a piece is marked `mid_sentence`)."""
     pieces: list[Piece] = []
     current: list[str] = []
     used = 0
@@ -51,17 +59,17 @@ def split_text(text: str, max_lines: int, chars_per_line: int) -> list[Piece]:
             i += 1
             continue
         room = max_lines - used
-        split = _split_line(line, room, chars_per_line) if room > 0 else None
+        split = _split_line(line, room, chars_per_line, forced=not current) if room > 0 else None
         if split is not None:
-            head, joiner, tail = split
+            head, tail, mid_sentence = split
             current.append(head)
-            pieces.append(Piece("\n".join(current), joiner))
+            pieces.append(Piece("\n".join(current), " ", mid_sentence))
             lines[i] = tail
         elif current:
             pieces.append(Piece("\n".join(current), "\n"))
         else:  # one unbroken run longer than a slide: cut it (still lossless via joiner "")
             cut = max_lines * chars_per_line
-            pieces.append(Piece(line[:cut], ""))
+            pieces.append(Piece(line[:cut], "", True))
             lines[i] = line[cut:]
         current, used = [], 0
     pieces.append(Piece("\n".join(current), ""))
@@ -80,22 +88,23 @@ def _tidy(pieces: list[Piece]) -> list[Piece]:
             text, lead = first.text + first.joiner + lead + text, ""
         if out and not text.strip():
             prev = out.pop()
-            out.append(Piece(prev.text, prev.joiner + lead + text + piece.joiner))
+            out.append(Piece(prev.text, prev.joiner + lead + text + piece.joiner, prev.mid_sentence))
             continue
         if out:
             prev = out.pop()
-            out.append(Piece(prev.text, prev.joiner + lead))
+            out.append(Piece(prev.text, prev.joiner + lead, prev.mid_sentence))
         stripped = text.rstrip("\n")
-        out.append(Piece(stripped, text[len(stripped) :] + piece.joiner))
+        out.append(Piece(stripped, text[len(stripped) :] + piece.joiner, piece.mid_sentence))
     return out
 
 
 def split_evenly(text: str, max_lines: int, chars_per_line: int) -> list[Piece]:
     """As split_text, in the same number of pieces but filled evenly (no near-empty last slide)."""
     pieces = split_text(text, max_lines, chars_per_line)
+    cuts = sum(p.mid_sentence for p in pieces)
     for lines in range(max(1, max_lines // len(pieces)), max_lines):
         even = split_text(text, lines, chars_per_line)
-        if len(even) <= len(pieces):
+        if len(even) <= len(pieces) and sum(p.mid_sentence for p in even) <= cuts:
             return even
     return pieces
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kb.citation import cite, document_label
+from kb.errors import KBError
 from kb.model import AREA_NAMES, Document, Passage
 from kb.packs.model import HeadingItem, Pack, PassageItem, ScenarioItem
 
@@ -29,6 +30,7 @@ class ResolvedPassage:
     passage: Passage | None
     document: Document | None
     kind: str = "passage"
+    source_line: str = ""  # readable_source(): what slides and handouts show; the citation when missing
 
     @property
     def note(self) -> str:
@@ -74,6 +76,7 @@ class ResolvedPassage:
             "document_status": doc.status if doc else None,
             "date": doc.date if doc else None,
             "source": self.source_ref,
+            "source_line": self.source_line or self.citation,
             "warning": self.warning,
         }
 
@@ -90,10 +93,20 @@ class Source:
     status: str
     detail: str = ""  # file path, or what superseded it
 
+    path: str = ""  # corpus file, for maintainers (JSON and the Markdown export only)
+
     def to_json(self) -> dict[str, Any]:
-        return {"label": self.label, "date": self.date, "status": self.status, "detail": self.detail}
+        return {
+            "label": self.label,
+            "date": self.date,
+            "status": self.status,
+            "detail": self.detail,
+            "path": self.path,
+        }
 
     def line(self) -> str:
+        """Title, date and status, e.g. 'The Child's Journey in Bromley [Bromley] - 2011-07 -
+        SUPERSEDED (superseded by Understanding Safeguarding ...)': no paths, no ids."""
         status = self.status.upper() if self.status == "superseded" else self.status
         parts = [self.label, self.date or "undated", status]
         return " - ".join(parts) + (f" ({self.detail})" if self.detail else "")
@@ -127,12 +140,39 @@ class ResolvedPack:
         }
 
 
-def _document_source(doc: Document) -> Source:
-    detail = doc.source
-    if doc.superseded:
-        detail = f"superseded by {doc.superseded_by}; {doc.source}" if doc.superseded_by else doc.source
+def superseding_title(doc: Document, documents: dict[str, Document]) -> str:
+    """The title of the document that replaced `doc` ('' when that one is not indexed: an id
+    would mean nothing to a trainer; JSON and the Markdown export keep it)."""
+    newer = documents.get(doc.superseded_by) if doc.superseded_by else None
+    return document_label(newer) if newer else ""
+
+
+def readable_source(doc: Document, passage: Passage | None, documents: dict[str, Document]) -> str:
+    """'Testshire SCP procedures, Forced marriage, 1. Definition (2020-02-01, current)': the
+    document and section as people name them, its date and status; no file, line or id."""
+    parts = [document_label(doc)]
+    if passage is not None and len(passage.heading_path) > 1:
+        parts.append(passage.heading_path[-1])
+    status = "current" if not doc.superseded else "SUPERSEDED"
+    if doc.superseded and (newer := superseding_title(doc, documents)):
+        status += f" by {newer}"
+    return f"{', '.join(parts)} ({doc.date or 'undated'}, {status})"
+
+
+def _document_source(doc: Document, documents: dict[str, Document]) -> Source:
+    newer = superseding_title(doc, documents) if doc.superseded else ""
+    detail = f"superseded by {newer}" if newer else ""
     area = AREA_NAMES.get(doc.area, doc.area)
-    return Source(f"{document_label(doc)} [{area}]", doc.date, doc.status, detail)
+    return Source(f"{document_label(doc)} [{area}]", doc.date, doc.status, detail, doc.source)
+
+
+def _framework_title(framework_id: str) -> str:
+    from kb.levels import load_frameworks
+
+    try:
+        return load_frameworks()[framework_id].title
+    except (KBError, KeyError):
+        return "a newer framework"
 
 
 def _framework_source(assessment: dict[str, Any]) -> Source | None:
@@ -140,7 +180,11 @@ def _framework_source(assessment: dict[str, Any]) -> Source | None:
     if not title:
         return None
     status = str(assessment.get("framework_status") or ("superseded" if assessment.get("superseded") else ""))
-    detail = f"superseded by {assessment['superseded_by']}" if assessment.get("superseded_by") else ""
+    detail = (
+        f"superseded by {_framework_title(assessment['superseded_by'])}"
+        if assessment.get("superseded_by")
+        else ""
+    )
     return Source(f"{title} (levels of need framework)", "", status or "current", detail)
 
 
@@ -163,10 +207,13 @@ def resolve_pack(pack: Pack, index) -> ResolvedPack:
         passage = index.passages[position]
         document = index.documents[passage.doc_id]
         status = CURRENT if passage.content_hash == item.content_hash else CHANGED
+        line = readable_source(document, passage, index.documents)
         entries.append(
-            ResolvedPassage(item, n, status, passage.text, cite(document, passage), passage, document)
+            ResolvedPassage(
+                item, n, status, passage.text, cite(document, passage), passage, document, source_line=line
+            )
         )
-        sources.setdefault(f"doc:{document.id}", _document_source(document))
+        sources.setdefault(f"doc:{document.id}", _document_source(document, index.documents))
     build_id = getattr(index, "build_id", "")
     return ResolvedPack(pack, tuple(entries), tuple(sources.values()), build_id)
 

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import streamlit as st
 
+from kb.chapter import chapter_dates, chapter_html, chapter_pdf, search_sections
 from kb.citation import cite, document_label
 from kb.context import passage_context
 from kb.errors import KBError
@@ -99,10 +100,11 @@ def _chapter(index: LoadedIndex, doc: Document, target: str | None) -> None:
     st.header(md_escape(doc.title), anchor=doc.id)
     status_badge(doc)
     facts = [document_label(doc), AREA_NAMES.get(doc.area, doc.area), doc.type]
-    if doc.date:
-        facts.append(date_note(doc.date))
     st.caption(" · ".join(md_escape(f) for f in facts))
-    st.caption(md_escape(f"Source file: {doc.source} (from {doc.origin.file})"))
+    st.markdown(" · ".join(f"**{md_escape(d)}**" for d in chapter_dates(doc)))
+    _print_and_pdf(doc)
+    with st.expander("Details for maintainers"):
+        st.caption(md_escape(f"Source file: {doc.source} (from {doc.origin.file}); {date_note(doc.date)}"))
     passages = _passages_of(index, doc.id)
     sections = _sections(passages)
     if sections:
@@ -122,6 +124,69 @@ def _chapter(index: LoadedIndex, doc: Document, target: str | None) -> None:
                 st.markdown(display_markdown(body, heading_offset=3))
         elif body.strip():
             st.markdown(display_markdown(body, heading_offset=3))
+
+
+def _print_and_pdf(doc: Document) -> None:
+    """A link to the chapter's print view (a clean page) and its PDF."""
+    left, right = st.columns([1, 1])
+    left.markdown(f"[Print view]({link('browse', doc=doc.id, view='print')})")
+    try:
+        data = _pdf(doc.id, doc.path.stat().st_mtime if doc.path else 0.0)
+    except ImportError:
+        return
+    right.download_button(
+        "Download PDF", data, file_name=f"{doc.id}.pdf", mime="application/pdf", key=f"pdf-{doc.id}"
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _pdf(doc_id: str, mtime: float) -> bytes:
+    return chapter_pdf(searcher().index.documents[doc_id])
+
+
+PRINT_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header, footer,
+[data-testid="stToolbar"], [data-testid="stDecoration"] {display:none !important;}
+.block-container {max-width: 46rem; padding-top: 1rem;}
+@media print { .kb-print-hide {display:none !important;} }
+</style>"""
+
+
+def print_view() -> None:
+    """`?page=browse&doc=<id>&view=print`: the chapter alone on a clean page (no sidebar)."""
+    st.markdown(PRINT_CSS, unsafe_allow_html=True)
+    index = searcher().index
+    doc = index.documents.get(st.query_params.get("doc") or "")
+    if doc is None:
+        st.warning("That link names a document that is not in the current index.")
+        return
+    st.html(f'<div class="kb-print">{chapter_html(doc)}</div>')
+    st.markdown(
+        f'<p class="kb-print-hide"><a href="{link("browse", doc=doc.id)}" target="_self">'
+        "Back to the site</a></p>",
+        unsafe_allow_html=True,
+    )
+
+
+def _section_search(index: LoadedIndex, area: str) -> None:
+    """Browse's keyword search: every section that holds all the words, with its heading path."""
+    query = st.text_input(
+        "Search the procedures' text", key="browse_search", placeholder="e.g. private fostering"
+    )
+    if not query.strip():
+        return
+    everywhere = st.checkbox("All areas", key="browse_search_all")
+    matches = search_sections(query, index.passages, index.documents, None if everywhere else area)
+    st.caption(f"{len(matches)} sections mention every word of “{md_escape(query.strip()[:80])}”")
+    lines = []
+    for m in matches:
+        path = " › ".join(m.heading_path)
+        flag = " :red[superseded]" if m.superseded else ""
+        href = link("browse", doc=m.doc_id) + f"#{m.section_slug}"
+        lines.append(f"- [{md_escape(path)}]({href}){flag} · {m.count}×  \n  :gray[{md_escape(m.snippet)}]")
+    if lines:
+        box = st.container(height=420, key="kb-section-search") if len(lines) > 8 else st.container()
+        box.markdown("\n".join(lines))
 
 
 def _linked_passage(index: LoadedIndex, passage_id: str) -> str | None:
@@ -153,6 +218,7 @@ def render(ctx: PageContext) -> None:
     doc = index.documents.get(doc_id) if doc_id else None
     if doc_id and doc is None:
         st.warning("That link names a document that is not in the current index.")
+    _section_search(index, ctx.area)
     contents, reading = st.columns([1, 2.2], gap="large")
     with contents:
         _contents(index, doc.id if doc else None, ctx.area)

@@ -15,7 +15,7 @@ from kb.citation import cite
 from kb.packs.export_docx import export_docx
 from kb.packs.export_md import render_markdown
 from kb.packs.export_pptx import BODY_CHARS, BODY_LINES, export_pptx
-from kb.packs.layout import split_evenly
+from kb.packs.layout import display_line, split_evenly
 from kb.packs.model import ScenarioItem
 from kb.packs.resolve import resolve_pack
 from kb.packs.store import PackStore, passage_items
@@ -50,8 +50,14 @@ def deck(tmp_path_factory):
     return resolved, index, path
 
 
-def _slides_of(prs, passage_id):
-    return [s for s in prs.slides if f"Passage id: {passage_id}" in s.notes_slide.notes_text_frame.text]
+def _slides_of(prs, resolved, passage_id):
+    """A passage's slides: those whose footer is its source line (the fixture's are distinct)."""
+    entry = next(p for p in resolved.passages if p.item.passage_id == passage_id)
+    return [
+        s
+        for s in prs.slides
+        if any(sh.name == "citation" and sh.text_frame.text.startswith(entry.source_line) for sh in s.shapes)
+    ]
 
 
 def _shape(slide, name):
@@ -65,7 +71,7 @@ def test_slide_count_is_title_heading_passage_pieces_scenario_sources(deck):
     assert pieces[LONG] >= 2  # the long list really is continued
     assert len(prs.slides) == 1 + 1 + sum(pieces.values()) + 1 + 1
     for passage_id, count in pieces.items():
-        assert len(_slides_of(prs, passage_id)) == count
+        assert len(_slides_of(prs, resolved, passage_id)) == count
 
 
 def test_every_passage_is_on_its_slides_word_for_word_with_its_citation(deck):
@@ -73,19 +79,22 @@ def test_every_passage_is_on_its_slides_word_for_word_with_its_citation(deck):
     prs = Presentation(str(path))
     for passage_id in IDS:
         passage = index.passages[index.position[passage_id]]
-        slides = _slides_of(prs, passage_id)
+        slides = _slides_of(prs, resolved, passage_id)
         shown = "\n".join(_shape(s, "passage-text").text_frame.text for s in slides)
         assert words(shown) == words(passage.text), passage_id
-        citation = cite(index.documents[passage.doc_id], passage)
-        assert all(_shape(s, "citation").text_frame.text.startswith(citation) for s in slides)
-    superseded = _slides_of(prs, "ts-old-thresholds/5-indicators-of-need/1")[0]
-    assert "[SUPERSEDED" in _shape(superseded, "citation").text_frame.text
+        doc = index.documents[passage.doc_id]
+        footer = _shape(slides[0], "citation").text_frame.text
+        assert footer.startswith(f"{doc.collection}, {doc.title}" if doc.collection else doc.title)
+        assert passage.heading_path[-1] in footer and (doc.date or "undated") in footer
+    superseded = _slides_of(prs, resolved, "ts-old-thresholds/5-indicators-of-need/1")[0]
+    assert "SUPERSEDED" in _shape(superseded, "citation").text_frame.text
 
 
 def test_trainer_notes_and_scenario_discussion_are_speaker_notes(deck):
-    _, _, path = deck
+    resolved, _, path = deck
     prs = Presentation(str(path))
-    assert "Ask: arranged or forced?" in _slides_of(prs, IDS[0])[0].notes_slide.notes_text_frame.text
+    first = _slides_of(prs, resolved, IDS[0])[0]
+    assert "Ask: arranged or forced?" in first.notes_slide.notes_text_frame.text
     scenario = next(
         s for s in prs.slides if any(SCENARIO in sh.text_frame.text for sh in s.shapes if sh.has_text_frame)
     )
@@ -93,7 +102,8 @@ def test_trainer_notes_and_scenario_discussion_are_speaker_notes(deck):
     assert "What level of need" in on_slide and "Level 4" not in on_slide  # the answer is not given away
     notes = scenario.notes_slide.notes_text_frame.text
     assert "Suggested level: 4 (Specialist Needs and Safeguarding)" in notes
-    assert "Child may have been abused or neglected" in notes and "thresholds.txt line 12" in notes
+    assert "Child may have been abused or neglected" in notes and "Testshire threshold framework" in notes
+    assert "thresholds.txt" not in notes  # no seed file names in the notes
     assert "professional judgement" in notes and "Give them five minutes" in notes
 
 
@@ -103,10 +113,15 @@ def test_sources_slide_lists_every_document_with_date_and_status(deck):
     sources = " ".join(sh.text_frame.text for sh in prs.slides[-1].shapes if sh.has_text_frame)
     for doc_id in {p.split("/")[0] for p in IDS}:
         doc = index.documents[doc_id]
-        line = next(s.line() for s in resolved.sources if doc.source in s.line())
-        assert line in sources
+        line = next(s.line() for s in resolved.sources if s.path == doc.source)
+        assert line in sources and doc.title in line
         assert (doc.date or "undated") in line and doc.status.lower() in line.lower()
     assert "Testshire threshold framework" in sources
+    assert "corpus/" not in sources and ".md" not in sources and "build" not in sources.lower()
+
+
+def _docx_passage_lines(text: str) -> list[str]:
+    return [display_line(line).text for line in text.split("\n") if line.strip()]
 
 
 def test_docx_handout_has_headings_passages_citations_and_sources(deck):
@@ -119,8 +134,10 @@ def test_docx_handout_has_headings_passages_citations_and_sources(deck):
     assert headings[:2] == ["Forced marriage and going missing", "Definitions"] and "Sources" in headings
     for passage_id in IDS:
         passage = index.passages[index.position[passage_id]]
-        assert passage.text in text  # one paragraph a line: the text exactly
-        assert cite(index.documents[passage.doc_id], passage) in text
+        assert words(passage.text) == words("\n".join(_docx_passage_lines(passage.text)))
+        assert all(line in text for line in _docx_passage_lines(passage.text))  # every line, exactly
+        entry = next(p for p in resolved.passages if p.item.passage_id == passage_id)
+        assert entry.source_line in text
     assert SCENARIO in text and "Give them five minutes" not in text  # trainer notes stay out
     with_notes = read_docx(BytesIO(export_docx(resolved, include_notes=True)))
     assert "Trainer notes: Ask: arranged or forced?" in "\n".join(p.text for p in with_notes.paragraphs)

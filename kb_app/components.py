@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import streamlit as st
 
+from kb.citation import cite, maintainer_line, source_line
 from kb.context import PassageContext
+from kb.emergency import emergency_route
 from kb.levels import borrowed_note
 from kb.model import AREA_NAMES, Document, Hit
 from kb_app.navigation import go, link
 from kb_app.pack_button import add_to_pack_button
 from kb_app.render import date_note, display_markdown, html_text, md_escape, tel_href
-from kb_app.resources import emergency_contacts, level_description
+from kb_app.resources import document_titles, level_description, passage_source, readable_citation
 
 EMERGENCY_CSS = """
 <style>
@@ -34,21 +37,27 @@ def _phone(detail: str) -> str:
     return f'<a href="{html_text(href)}">{text}</a>' if href else text
 
 
+def _contact_item(c: dict[str, Any]) -> str:
+    flag = (
+        f" <em>(from {html_text(readable_citation(c['citation']))}: no current document gives this "
+        "number; check it is current)</em>"
+        if c.get("borrowed")
+        else ""
+    )
+    return f"<li>{html_text(c['service'])}: {_phone(c['detail'])}{flag}</li>"
+
+
 def emergency_line(area: str) -> None:
-    """Always at the top of every page: 999, then the area's own numbers with their sources."""
-    framework, contacts = emergency_contacts(area)
-    local = [c for c in contacts if c["detail"].strip() != "999"]
-    items = "".join(
-        f"<li>{html_text(c['service'])}: {_phone(c['detail'])}"
-        + (f" <em>({html_text(c['note'])})</em>" if c.get("note") and "check" in c["note"] else "")
-        + "</li>"
-        for c in local
-    )
+    """Always at the top of every page: 999, then the area's own numbers (kb.emergency: the
+    newest current document's, only entries with a number), their sources named in words."""
+    route = emergency_route(area)
+    local = [c for c in route.contacts if c["detail"].strip() != "999"]
+    items = "".join(_contact_item(c) for c in local)
+    cited = [c for c in route.contacts if c.get("citation")]
     sources = "".join(
-        f"<li>{html_text(c['service'])}: {html_text(c['citation'])}</li>"
-        for c in contacts
-        if c.get("citation")
+        f"<li>{html_text(c['service'])}: {html_text(readable_citation(c['citation']))}</li>" for c in cited
     )
+    raw = "".join(f"<li>{html_text(c['citation'])}</li>" for c in cited)
     where = html_text(AREA_NAMES.get(area, area))
     body = (
         f'<div class="kb-emergency" role="region" aria-label="Emergency contacts">'
@@ -56,7 +65,8 @@ def emergency_line(area: str) -> None:
         f"{where}:<ul>{items}</ul>"
         + (
             f"<details><summary>Where these numbers come from</summary>"
-            f"{html_text(framework)}<ul>{sources}</ul></details>"
+            f"{html_text(route.framework)}<ul>{sources}</ul>"
+            f"<details><summary>Details for maintainers</summary><ul>{raw}</ul></details></details>"
             if sources
             else ""
         )
@@ -67,16 +77,23 @@ def emergency_line(area: str) -> None:
 
 def status_badge(doc: Document) -> None:
     if doc.superseded:
-        replaced = f" by {doc.superseded_by}" if doc.superseded_by else ""
+        title = document_titles().get(doc.superseded_by, "") if doc.superseded_by else ""
+        replaced = f" by “{title}”" if title else ""
         st.badge(f"Superseded{replaced}", icon=":material/warning:", color="red")
     else:
         st.badge("Current", color="green")
 
 
-def _source(citation: str, document: str) -> str:
-    """A citation without the document's title when the card already names that document."""
-    short = citation[len(document) + 2 :] if document and citation.startswith(document + ", ") else citation
-    return f"Source: {md_escape(short)}"
+def _source(citation: str, document: str = "") -> str:
+    """A framework citation in words (the manual, chapter and section that hold the quote)."""
+    return f"Source: {md_escape(readable_citation(citation))}"
+
+
+def level_title(level: int, label: str) -> str:
+    """'**Level 4: Acute Need (specialist or safeguarding needs)**' (Markdown), the label's own
+    '- Level 4' / '(Level 4)' dropped so the number is said once."""
+    label = re.sub(rf"\s*(?:[-–]\s*Level {level}|\(Level {level}\))\s*$", "", label.strip())
+    return f"**Level {level}: {md_escape(label)}**" if label else f"**Level {level}**"
 
 
 def _cited_list(items: list[dict[str, Any]], document: str) -> None:
@@ -93,6 +110,8 @@ def level_card(
     and always the professional-judgement caveat."""
     if not threshold:
         return
+    if threshold.get("level") is None and not threshold.get("immediate_danger"):
+        return  # no level was given: no card, and no caveat about one
     with st.container(border=True):
         (st.subheader if subheading else st.header)(heading)
         if threshold.get("immediate_danger"):
@@ -101,7 +120,7 @@ def level_card(
         if level is None:
             st.markdown("No level of need is suggested.")
         else:
-            st.markdown(f"**Level {level}: {md_escape(threshold.get('label', ''))}**")
+            st.markdown(level_title(level, threshold.get("label", "")))
         st.warning(md_escape(threshold.get("caveat", "")), icon=":material/gavel:")
         if threshold.get("superseded"):
             st.badge("Framework superseded", icon=":material/warning:", color="red")
@@ -111,6 +130,47 @@ def level_card(
             _level_words(threshold, framework_title, description)
         with actions:
             _level_actions(threshold, framework_title)
+
+
+def _one_line_why(threshold: dict[str, Any]) -> str:
+    """The first reason for the level, in a line: a framework indicator or the passages' level."""
+    for item in threshold.get("why") or threshold.get("evidence") or []:
+        text = str(item.get("text", ""))
+        if text.startswith("top passage"):
+            return "The passages that answer the question concern this level."
+        if text:
+            return f"Matches the framework's indicator “{text}”."
+    return ""
+
+
+def compact_level_card(threshold: dict[str, Any] | None, area_name: str = "") -> None:
+    """Beside the passages on Ask: the level, one line of why, the caveat, and an expander with
+    the indicators and what to do at the level. Nothing when no level applies (the emergency
+    route is in the red box), but immediate danger is always said."""
+    if not threshold:
+        return
+    level = threshold.get("level")
+    if level is None:
+        if threshold.get("immediate_danger"):
+            st.error("Immediate danger described: call 999 now, then follow the procedure.")
+        return
+    with st.container(border=True):
+        st.subheader("Suggested level of need" + (f" ({area_name})" if area_name else ""))
+        if threshold.get("immediate_danger"):
+            st.error("Immediate danger described: call 999 now, then follow the procedure.")
+        st.markdown(level_title(level, threshold.get("label", "")))
+        why = _one_line_why(threshold)
+        if why:
+            st.caption(md_escape(why))
+        if threshold.get("superseded"):
+            st.badge("Framework superseded", icon=":material/warning:", color="red")
+        st.caption(md_escape(threshold.get("caveat", "")))
+        framework_title, description = level_description(threshold.get("framework", ""), level)
+        with st.expander("Indicators and what to do at this level"):
+            _level_words(threshold, framework_title, description)
+            if threshold.get("response"):
+                st.markdown("**What to do at this level**")
+                _cited_list(threshold["response"], framework_title)
 
 
 def _level_words(threshold: dict[str, Any], framework_title: str, description: dict | None) -> None:
@@ -136,8 +196,8 @@ def _level_words(threshold: dict[str, Any], framework_title: str, description: d
             if where:
                 st.caption(where)
     if from_passages:
-        ids = md_escape(", ".join(str(e.get("citation", "")) for e in from_passages))
-        st.caption(f"Suggested by the levels of the passages that answer the question: {ids}")
+        named = ", ".join(passage_source(str(e.get("citation", ""))) for e in from_passages)
+        st.caption(md_escape(f"Suggested by the levels of the passages that answer the question: {named}"))
 
 
 def _level_actions(threshold: dict[str, Any], framework_title: str) -> None:
@@ -156,21 +216,39 @@ def _level_actions(threshold: dict[str, Any], framework_title: str) -> None:
 
 
 def passage_context_view(ctx: PassageContext, terms: list[str]) -> None:
-    """The whole section around a passage, with where it sits in the document."""
-    st.caption(md_escape(f"{ctx.citation} · {ctx.source} lines {ctx.section_start}–{ctx.section_end}"))
+    """The whole section around a passage, with where it sits in the document (in words)."""
+    st.caption(md_escape(source_line(ctx.document, ctx.passage, document_titles())))
     st.markdown(display_markdown(ctx.section_text(), terms, heading_offset=3))
-    neighbours = [
-        f"previous: `{ctx.previous_id}`" if ctx.previous_id else "",
-        f"next: `{ctx.next_id}`" if ctx.next_id else "",
-    ]
-    shown = " · ".join(n for n in neighbours if n)
-    if shown:
-        st.caption(f"Neighbouring passages — {shown}")
 
 
-def hit_card(hit: Hit, terms: list[str], ctx: PassageContext | None) -> None:
-    """One cited passage, verbatim, with its status, date and ways to read around it."""
+def maintainer_details(hit_or_ctx: Hit | PassageContext, ctx: PassageContext | None = None) -> None:
+    """The one place ids, corpus paths, seed files and line numbers are shown."""
+    p, doc = hit_or_ctx.passage, hit_or_ctx.document
+    with st.expander("Details for maintainers"):
+        lines = [maintainer_line(doc, p), f"citation: {cite(doc, p)}"]
+        if ctx is not None:
+            lines.append(f"section lines {ctx.section_start}–{ctx.section_end}")
+            neighbours = [
+                f"previous {ctx.previous_id}" if ctx.previous_id else "",
+                f"next {ctx.next_id}" if ctx.next_id else "",
+            ]
+            if any(neighbours):
+                lines.append("neighbouring passages: " + ", ".join(n for n in neighbours if n))
+        st.caption("  \n".join(md_escape(line) for line in lines))
+
+
+def passage_body(text: str, terms: list[str]) -> str:
+    """A passage's text for a card: its leading headings dropped (the card names them), unless
+    that would leave nothing (a heading-only passage such as a closing slide)."""
+    body = display_markdown(text, terms, heading_offset=None, drop_leading_headings=True)
+    return body if body.strip() else display_markdown(text, terms, heading_offset=None)
+
+
+def hit_card(hit: Hit, terms: list[str], ctx: PassageContext | None, source: str = "") -> None:
+    """One cited passage, verbatim, with its status, date and ways to read around it. `source`
+    is the readable source line (kb.citation.source_line); ids go behind the maintainers' expander."""
     p, doc = hit.passage, hit.document
+    source = source or source_line(doc, p, document_titles())
     with st.container(border=True):
         title = doc.title if len(p.heading_path) < 2 else f"{doc.title} — {p.heading_path[-1]}"
         st.markdown(f"### {hit.rank}. {md_escape(title)}")
@@ -181,14 +259,8 @@ def hit_card(hit: Hit, terms: list[str], ctx: PassageContext | None) -> None:
         if doc.date:
             facts.append(date_note(doc.date))
         st.caption(" · ".join(md_escape(f) for f in facts))
-        st.markdown(display_markdown(p.text, terms, heading_offset=None, drop_leading_headings=True))
-        st.markdown(f"**Cite as:** {md_escape(hit.citation)}")
-        st.caption(
-            md_escape(
-                f"{doc.source} lines {p.line_start}–{p.line_end} · source {p.origin.file} "
-                f"lines {p.origin.line_start}–{p.origin.line_end}"
-            )
-        )
+        st.markdown(passage_body(p.text, terms))
+        st.markdown(f"**Cite as:** {md_escape(source)}")
         if ctx is not None:
             with st.expander("Open in context (the whole section)"):
                 passage_context_view(ctx, terms)
@@ -202,3 +274,4 @@ def hit_card(hit: Hit, terms: list[str], ctx: PassageContext | None) -> None:
         )
         right.markdown(f"[Link to this passage]({link('browse', passage=p.id)})")
         add_to_pack_button(p.id, key=f"pack-{hit.rank}-{p.id}")
+        maintainer_details(hit, ctx)

@@ -27,13 +27,23 @@ _INLINE = re.compile(
     r"|(?P<autolink><(?P<auto>(?:https?://|mailto:)[^>\s]+)>)"
     r"|(?P<url>https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"])"
     r"|(?P<bold>\*\*(?=\S)(?P<strong>[^*\n]+?)(?<=\S)\*\*)"
+    # A bare address ("www.bromleysafeguarding.org", "name@bromley.gov.uk"): shown as typed,
+    # never highlighted inside (a highlight there once read "www.:orange-background[…].org").
+    r"|(?P<bare>\bwww\.[^\s<>()]*[^\s<>().,;:!?'\"]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:org|com|net|gov|nhs|ac|co|uk|info)\b(?:\.uk)?(?:/[^\s<>()]*[^\s<>().,;:!?])?)"
 )
 _SAFE_HREF = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
 _STOPWORDS = frozenset(
     """a an and are as at be been but by can could do does did for from had has have how i if in
     into is it its me my no not of on or our should so than that the their them there these they
     this to was we were what when where which who why will with would you your about after any
-    all also must may need who whom whose child children""".split()
+    all also must may need who whom whose child children
+    he she her hers him his they them their theirs its our ours us one two just very some more
+    most other such only then than now new get got make made see say says said tell tells told
+    know think like well back much many because before after between both each few own same too
+    shall might let yes year years old girl girls boy boys school schools pupil pupils class
+    family families parent parents mum dad mother father young person people someone being
+    going went come came""".split()
 )
 
 
@@ -105,9 +115,11 @@ def safe_inline(text: str, terms: list[str] | None = None) -> str:
         elif kind == "link" and _SAFE_HREF.match(match.group("href")):
             out.append(_link(match.group("label"), match.group("href"), pattern))
         elif kind == "autolink":
-            out.append(_link(match.group("auto"), match.group("auto"), pattern))
+            out.append(_link(match.group("auto"), match.group("auto"), None))  # an address: as typed
         elif kind == "url":
-            out.append(_link(match.group(), match.group(), pattern))
+            out.append(_link(match.group(), match.group(), None))
+        elif kind == "bare":
+            out.append(md_escape(match.group()))
         elif kind == "bold":
             out.append(f"**{_highlight_segment(md_escape(match.group('strong')), pattern)}**")
         else:  # a link to data:, javascript:, a file: shown as typed, not clickable

@@ -7,10 +7,12 @@ here is keyed by the build id read from `index/current`, so a rebuild switched i
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import streamlit as st
 
+from kb.citation import seed_source, source_line
 from kb.config import Settings
 from kb.model import AREAS
 from kb.retrieval import Searcher, get_searcher, read_pointer
@@ -73,3 +75,49 @@ def level_description(framework_id: str, level: int | None) -> tuple[str, dict[s
         return framework.title, None
     lv = framework.level(level)
     return framework.title, {"text": lv.description, "citation": lv.description_citation.text}
+
+
+def _passages_index():
+    """The serving build's passages and documents without the model (for naming sources)."""
+    return get_searcher(settings(), with_encoder=False).index
+
+
+def document_titles() -> dict[str, str]:
+    """Document id -> title (to name a superseding document by its title); {} without an index."""
+    try:
+        return {d.id: d.title for d in _passages_index().documents.values()}
+    except Exception:  # no index yet: ids stay unnamed, the page still draws
+        return {}
+
+
+_FRAMEWORK_CITATION = re.compile(r"^(?:(?P<doc>.*), )?(?P<file>[\w.-]+\.txt) lines? (?P<line>\d+)")
+
+
+def readable_citation(citation: str) -> str:
+    """A framework citation ('<title>, 004_….txt line 4260') as the corpus passage holding that
+    line ('Cambridgeshire & Peterborough procedures manual, Threshold policy, … (manual pages
+    updated 2018–2020)'); the document title alone when no passage holds it."""
+    match = _FRAMEWORK_CITATION.match(citation or "")
+    if not match:
+        return citation
+    try:
+        index = _passages_index()
+        found = seed_source(
+            match["file"], int(match["line"]), index.passages, index.documents, document_titles()
+        )
+    except Exception:  # no index: fall back to the document's title
+        found = ""
+    return found or match["doc"] or "the procedures"
+
+
+def passage_source(passage_id: str) -> str:
+    """A passage id as its readable source line (the id itself when the index does not hold it)."""
+    try:
+        index = _passages_index()
+        position = index.position.get(passage_id)
+        if position is None:
+            return passage_id
+        passage = index.passages[position]
+        return source_line(index.documents[passage.doc_id], passage, document_titles())
+    except Exception:  # no index: the id is all there is
+        return passage_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -55,14 +56,38 @@ def _check_area(area: str | None, searcher) -> None:
         raise UnknownAreaError(f"unknown --area {area!r}; areas in the index: {', '.join(known)}")
 
 
-def _print_answer_text(data: dict) -> None:
+def _readable(index):
+    """Framework citations ('<title>, 004_….txt line 4260') named as the passage that holds them."""
+    from kb.citation import seed_source
+
+    titles = {d.id: d.title for d in index.documents.values()}
+
+    def name(citation: str) -> str:
+        match = re.match(r"^(?:(.*), )?([\w.-]+\.txt) lines? (\d+)", citation or "")
+        if not match:
+            return citation
+        found = seed_source(match[2], int(match[3]), index.passages, index.documents, titles)
+        return found or match[1] or citation
+
+    return name
+
+
+def _print_answer_text(data: dict, name=lambda citation: citation) -> None:
     from kb.levels import borrowed_note
+    from kb.model import AREA_NAMES
 
     threshold = data.get("threshold") or {}
+    if data.get("other_area"):
+        other = data["other_area"]
+        _say(
+            f"Note: the question is about {AREA_NAMES.get(other, other)}; this answer is for "
+            f"{AREA_NAMES.get(data.get('area') or '', data.get('area'))}. Ask again with --area {other}."
+        )
     if threshold.get("immediate_danger"):
         _say("IMMEDIATE DANGER: if a child is in immediate danger call 999 now.")
         for contact in threshold.get("contacts", []):
-            _say(f"  {contact['service']}: {contact['detail']}  [{contact.get('citation', '')}]")
+            source = f"  [{name(contact['citation'])}]" if contact.get("citation") else ""
+            _say(f"  {contact['service']}: {contact['detail']}{source}")
     if threshold.get("level"):
         flag = " [SUPERSEDED framework]" if threshold.get("superseded") else ""
         _say(
@@ -71,7 +96,7 @@ def _print_answer_text(data: dict) -> None:
         )
         for why in threshold.get("why", [])[:2]:
             note = borrowed_note(why)
-            _say(f'  "{why["text"]}"  [{why["citation"]}]' + (f"  [{note}]" if note else ""))
+            _say(f'  "{why["text"]}"  [{name(why["citation"])}]' + (f"  [{note}]" if note else ""))
     if threshold.get("caveat") and (threshold.get("level") or threshold.get("immediate_danger")):
         _say(threshold["caveat"])
     if not data["results"]:
@@ -80,8 +105,11 @@ def _print_answer_text(data: dict) -> None:
         _say("Weak match: the procedures may not cover this; the closest passages follow.")
     for result in data["results"]:
         flag = "  [SUPERSEDED]" if result["status"] == "superseded" else ""
-        _say(f"\n{result['rank']}. {result['citation']}{flag}")
-        _say(f"   {result['source']}:{result['line_start']}-{result['line_end']}  id {result['passage_id']}")
+        _say(f"\n{result['rank']}. {result.get('source_line') or result['citation']}{flag}")
+        _say(
+            f"   (for maintainers: {result['source']}:{result['line_start']}-{result['line_end']}"
+            f"  id {result['passage_id']})"
+        )
         for line in result["text"].splitlines():
             _say(f"   {line}")
 
@@ -111,7 +139,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
     else:
-        _print_answer_text(data)
+        _print_answer_text(data, _readable(searcher.index))
     return 0
 
 

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kb.action_steps import action_steps
 from kb.answer import Answer, answer
+from kb.citation import source_line
 from kb.context import passage_context
 from kb.errors import KBError
 from kb.model import AREA_NAMES, DOC_TYPES
 from kb.retrieval import Filters, Searcher
 from kb.retrieval.glossary import matching_terms
-from kb_app.components import hit_card, level_card
+from kb_app.components import compact_level_card, emergency_line, hit_card
 from kb_app.navigation import PageContext, go
-from kb_app.render import md_escape, query_terms
+from kb_app.render import display_markdown, md_escape, query_terms
 from kb_app.resources import searcher
 
 TITLE = "Ask"
 RESULTS = 5
 ALL = "all"
+# A phone shows the question box and the first passage on one screen: a smaller page title.
+PHONE_CSS = (
+    "<style>@media (max-width: 640px) { h1 { font-size: 1.6rem !important; padding-top: 0.5rem !important; }"
+    " [data-testid=stMainBlockContainer] { padding-top: 3.5rem !important; }"
+    " h2, h3 { font-size: 1.2rem !important; padding-top: 0.4rem !important; } }</style>"
+)
 
 
 def _ask(question: str) -> None:
@@ -46,15 +54,17 @@ def _question_form(ctx: PageContext) -> None:
             placeholder="e.g. a pupil says she is being taken abroad to be married",
             max_chars=500,
         )
-        left, middle, right = st.columns(3)
-        left.checkbox("Include other areas", key="all_areas")
-        middle.checkbox("Hide superseded documents", key="current_only")
-        right.selectbox(
-            "Document type",
-            (ALL, *DOC_TYPES),
-            key="doc_type",
-            format_func=lambda t: "All types" if t == ALL else t.title(),
-        )
+        # Folded away so that on a phone the first passage starts on the first screen.
+        with st.expander("Search options"):
+            left, middle, right = st.columns(3)
+            left.checkbox("Include other areas", key="all_areas")
+            middle.checkbox("Hide superseded documents", key="current_only")
+            right.selectbox(
+                "Document type",
+                (ALL, *DOC_TYPES),
+                key="doc_type",
+                format_func=lambda t: "All types" if t == ALL else t.title(),
+            )
         st.form_submit_button("Search", type="primary", on_click=_submitted)
 
 
@@ -93,36 +103,95 @@ def _related(result: Answer) -> None:
             )
 
 
+def _switch_area(area: str) -> None:
+    st.session_state["area"] = area
+    st.query_params["area"] = area
+
+
+def _other_area_notice(result: Answer) -> None:
+    """The question names another area's place or service: say so, and switch in one click."""
+    if not result.other_area:
+        return
+    named, chosen = AREA_NAMES.get(result.other_area), AREA_NAMES.get(result.filters.area or "")
+    st.warning(
+        f"Your question is about {named}, but you are looking at {chosen}'s procedures and "
+        f"numbers. Switch to {named} to answer it with {named}'s.",
+        icon=":material/location_on:",
+    )
+    st.button(
+        f"Switch to {named}",
+        key="switch-area",
+        type="primary",
+        on_click=_switch_area,
+        args=(result.other_area,),
+        icon=":material/swap_horiz:",
+    )
+
+
+def _action_steps(engine: Searcher, result: Answer, terms: list[str]) -> None:
+    """For a "what do I do" question: the chapter's own action section, verbatim and cited."""
+    steps = action_steps(engine.index, result.query, result.hits)
+    if steps is None or result.hits[0].passage in steps.passages:
+        return  # no such section, or the top passage already is it
+    with st.container(border=True):
+        st.subheader(f"What the procedure says to do: {md_escape(steps.document.title)}")
+        st.markdown(display_markdown(steps.text(), terms, heading_offset=3))
+        source = source_line(steps.document, steps.passages[0], result.titles)
+        st.markdown(f"**Cite as:** {md_escape(source)}")
+
+
+def _hits(engine: Searcher, result: Answer, hits: list, terms: list[str], first_group: bool) -> None:
+    for n, hit in enumerate(hits):
+        try:
+            ctx = passage_context(engine.index, hit.passage.id)
+        except KBError:
+            ctx = None
+        hit_card(hit, terms, ctx, result.source_line(hit))
+        if n == 0 and first_group and not result.weak_match:
+            _action_steps(engine, result, terms)
+
+
 def _results(engine: Searcher, result: Answer) -> None:
+    _other_area_notice(result)
     if not result.hits:
         if result.threshold and result.threshold.get("immediate_danger"):
-            level_card(result.threshold)  # danger is read from the question, not the passages
+            compact_level_card(result.threshold)  # danger is read from the question, not the passages
         where = "any area" if result.filters.area is None else AREA_NAMES.get(result.filters.area)
         st.info(
             f"Nothing in the procedures for {where} matches this question with these filters. "
             "Try other words, another document type, or include other areas."
         )
         return
-    level_card(result.threshold)
-    st.header("What the procedures say")
     if result.weak_match:
         st.warning(
-            "Weak match: the procedures may not cover this question. These are the closest "
-            "passages; check them before relying on them, and ask your designated safeguarding lead."
+            "No good match: the procedures do not seem to cover this question. The closest "
+            "passages are below, but they are probably not about what you asked. Try other "
+            "words, or ask your designated safeguarding lead.",
+            icon=":material/search_off:",
         )
     terms = query_terms(result.query)
-    for hit in result.hits:
-        try:
-            ctx = passage_context(engine.index, hit.passage.id)
-        except KBError:
-            ctx = None
-        hit_card(hit, terms, ctx)
+    areas = result.areas() if result.filters.area is None else [result.area]
+    grouped = len(areas) > 1
+    for n, area in enumerate(areas):
+        hits = [h for h in result.hits if h.document.area == area] if grouped else result.hits
+        if grouped:
+            st.header(f"{AREA_NAMES.get(area, area)}: what the procedures say")
+            if area != result.filters.area and area != st.session_state.get("area"):
+                emergency_line(area)  # this group's own numbers, not the chosen area's
+        passages, level = st.columns([3, 1], gap="medium")
+        with passages:
+            if not grouped:
+                st.subheader("What the procedures say")
+            _hits(engine, result, hits, terms, first_group=n == 0)
+        with level:
+            compact_level_card(result.threshold_for_area(area), AREA_NAMES.get(area, area) if grouped else "")
     _related(result)
 
 
 def render(ctx: PageContext) -> None:
+    st.markdown(PHONE_CSS, unsafe_allow_html=True)
     st.title("Ask the safeguarding procedures")
-    st.markdown(
+    st.caption(
         "Type what is happening in your own words. You get the procedure's own text, cited, "
         "and the level of need it suggests."
     )

@@ -13,9 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from kb.model import AREA_NAMES, Document, Passage
 
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS = ("January February March April May June July August September October November December").split()
 
 
 def document_label(doc: Document) -> str:
@@ -79,8 +77,10 @@ def source_line(
     `titles` maps document ids to titles (to name the superseding document); `heading` names
     the section when there is no passage (e.g. a framework quote)."""
     parts = [_document_name(doc)]
-    section = heading if heading is not None else (
-        passage.heading_path[-1] if passage is not None and len(passage.heading_path) > 1 else ""
+    section = (
+        heading
+        if heading is not None
+        else (passage.heading_path[-1] if passage is not None and len(passage.heading_path) > 1 else "")
     )
     if section and section != doc.title:
         parts.append(section)

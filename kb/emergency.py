@@ -63,9 +63,7 @@ def emergency_route(area: str) -> EmergencyRoute:
     except Exception:  # frameworks missing or malformed: keep the line, say less
         return EmergencyRoute("", ({**NATIONAL_999, "borrowed": False},))
     contacts = [
-        {**c.to_json(), "file": c.citation.file, "line": c.citation.line_start}
-        if c.citation
-        else c.to_json()
+        {**c.to_json(), "file": c.citation.file, "line": c.citation.line_start} if c.citation else c.to_json()
         for c in framework.emergency
     ]
     return EmergencyRoute(framework.title, tuple(route_contacts(contacts, framework.title)))

@@ -9,14 +9,13 @@ import re
 
 # Places and services a practitioner names for an area (the areas of kb.model.AREAS).
 AREA_PLACES: dict[str, tuple[str, ...]] = {
-    "bromley": (
-        "bromley", "orpington", "beckenham", "penge", "chislehurst", "west wickham", "biggin hill",
-        "hayes", "petts wood", "crystal palace", "mottingham", "anerley", "bscb", "bromley mash",
+    "bromley": tuple(
+        "bromley|orpington|beckenham|penge|chislehurst|west wickham|biggin hill|hayes|petts wood|"
+        "crystal palace|mottingham|anerley|bscb".split("|")
     ),
-    "cambridgeshire-peterborough": (
-        "cambridgeshire", "peterborough", "cambridge", "huntingdon", "huntingdonshire", "ely",
-        "wisbech", "fenland", "st neots", "st ives", "march", "whittlesey", "chatteris",
-        "cpscp", "cambs",
+    "cambridgeshire-peterborough": tuple(
+        "cambridgeshire|peterborough|cambridge|huntingdon|huntingdonshire|ely|wisbech|fenland|"
+        "st neots|st ives|march|whittlesey|chatteris|cpscp|cambs".split("|")
     ),
 }
 # "march" is a month as often as a town: counted only with "in"/"at"/"from" before it.

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from kb.citation import cite, maintainer_line, source_line
+from kb.citation import cite, maintainer_line, readable_date, source_line
 from kb.context import PassageContext
 from kb.emergency import emergency_route
 from kb.levels import borrowed_note
@@ -257,7 +257,7 @@ def hit_card(hit: Hit, terms: list[str], ctx: PassageContext | None, source: str
         status_badge(doc)
         facts = [AREA_NAMES.get(doc.area, doc.area), doc.type]
         if doc.date:
-            facts.append(date_note(doc.date))
+            facts.append(date_note(readable_date(doc.date)))
         st.caption(" · ".join(md_escape(f) for f in facts))
         st.markdown(passage_body(p.text, terms))
         st.markdown(f"**Cite as:** {md_escape(source)}")

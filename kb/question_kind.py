@@ -18,7 +18,7 @@ AREA_PLACES: dict[str, tuple[str, ...]] = {
         "st neots|st ives|march|whittlesey|chatteris|cpscp|cambs".split("|")
     ),
 }
-# "march" is a month as often as a town: counted only with "in"/"at"/"from" before it.
+# "march" is a month as often as a town: counted only after "in"/"at"/"from"/"near" and not before a number.
 _AMBIGUOUS = {"march", "hayes", "ely"}
 
 _PERSON = re.compile(
@@ -68,7 +68,7 @@ def areas_named(question: str) -> set[str]:
     for area, places in AREA_PLACES.items():
         for place in places:
             if place in _AMBIGUOUS:
-                if re.search(rf"\b(in|at|from|near) {place}\b", lowered):
+                if re.search(rf"\b(in|at|from|near) {place}\b(?! \d)", lowered):
                     found.add(area)
             elif f" {place} " in lowered:
                 found.add(area)

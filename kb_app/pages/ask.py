@@ -178,7 +178,7 @@ def _results(engine: Searcher, result: Answer) -> None:
             st.header(f"{AREA_NAMES.get(area, area)}: what the procedures say")
             if area != result.filters.area and area != st.session_state.get("area"):
                 emergency_line(area)  # this group's own numbers, not the chosen area's
-        passages, level = st.columns([3, 1], gap="medium")
+        passages, level = st.columns([5, 2], gap="medium")
         with passages:
             if not grouped:
                 st.subheader("What the procedures say")

@@ -181,7 +181,8 @@ def test_three_priority_questions_show_cited_passages_under_the_emergency_line(p
         cite = f"^Cite as: Cambridgeshire & Peterborough procedures manual, {re.escape(chapter)}, "
         expect = pytest.importorskip("playwright.sync_api").expect
         expect(citation).to_have_text(re.compile(cite), timeout=15_000)
-        assert page.get_by_role("heading", name="Suggested level of need").is_visible()
+        # the level card sits beside (on a phone: after) the passages, so it is drawn after them
+        expect(page.get_by_role("heading", name="Suggested level of need")).to_be_visible(timeout=15_000)
         text = banner.inner_text()
         assert "If a child is in immediate danger, call 999." in text
         assert "0345 045 5203" in text and "01733 864180" in text and "234724" in text

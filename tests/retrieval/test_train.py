@@ -47,7 +47,7 @@ def _fixture_with_questions(tmp_path: Path) -> Path:
     corpus = tmp_path / "corpus"
     shutil.copytree(FIXTURE_CORPUS, corpus)
     questions = {
-        "ts-forced-marriage/2-actions/1": ["she is being taken abroad to marry, who do I tell", "fm advice line"],
+        "ts-forced-marriage/2-actions/1": ["taken abroad to marry, who do I tell", "fm advice line"],
         "ts-forced-marriage/2-1-protection-orders/1": ["can a court stop the wedding", "fmpo who applies"],
         "ts-gangs/2-indicators/1": ["new trainers and a second phone", "signs of county lines"],
         "ts-gangs/1-definition/1": ["what counts as a gang"],

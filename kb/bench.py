@@ -28,11 +28,13 @@ from kb.config import PROJECT_ROOT, Settings
 DEFAULT_OUT = PROJECT_ROOT / "bench" / "runs" / "results.json"  # git-ignored: a run leaves git clean
 DEFAULT_QUESTIONS = PROJECT_ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
 STAGES = ("encode", "dense", "sparse", "fusion")
+# Issue 17's budget once the question index (and, in future, a reranker) joined the query, and
+# the question vectors joined the ingest; the earlier 15 / 30 ms and 30 s were for passages alone.
 TARGETS = {
-    "query_p50_ms": 15.0,
-    "query_p95_ms": 30.0,
+    "query_p50_ms": 60.0,
+    "query_p95_ms": 120.0,
     "cold_start_s": 5.0,
-    "full_ingest_s": 30.0,
+    "full_ingest_s": 60.0,
     "index_load_s": 1.0,
 }
 EDIT_MARK = "This sentence was added by kb bench to measure a one-chapter rebuild."
@@ -263,7 +265,7 @@ def format_table(results: dict[str, Any]) -> str:
         (
             "warm query, end to end, p50 / p95 / p99",
             f"{e2e['p50']:.1f} / {e2e['p95']:.1f} / {e2e['p99']:.1f} ms",
-            "p50 ≤ 15 ms, p95 ≤ 30 ms",
+            "p50 ≤ 60 ms, p95 ≤ 120 ms",
             f"{mark('query_p50_ms')} / {mark('query_p95_ms')}",
         ),
         *[
@@ -279,7 +281,7 @@ def format_table(results: dict[str, Any]) -> str:
         ),
         ("model load", f"{results['model_load_s']:.2f} s", "", ""),
         ("index load", f"{results['index_load_s']:.3f} s", "≤ 1 s", mark("index_load_s")),
-        ("full ingest", f"{results['full_ingest_s']:.1f} s", "≤ 30 s", mark("full_ingest_s")),
+        ("full ingest", f"{results['full_ingest_s']:.1f} s", "≤ 60 s", mark("full_ingest_s")),
         ("one-chapter incremental ingest", f"{results['incremental_ingest_s']:.1f} s", "", ""),
         (
             "peak RSS: query process / ingest process",

@@ -14,6 +14,7 @@ import numpy as np
 
 from kb.levels.frameworks import Framework, load_frameworks, load_topic_defaults
 from kb.levels.rules import Match
+from kb.levels.text import matched_phrase
 
 
 def _encoder():
@@ -55,19 +56,23 @@ def evidence_for(
             **ind.to_json(),
             "level": lv,
             "concern": match.rule.label,
-            "matched": match.sentence,
+            "matched": match.phrase or matched_phrase(match.sentence),
             "kind": "indicator",
         }
     topic = topics_by_concern.get(match.rule.id)
     if topic:
-        return {**topic, "concern": match.rule.label, "matched": match.sentence}
+        return {
+            **topic,
+            "concern": match.rule.label,
+            "matched": match.phrase or matched_phrase(match.sentence),
+        }
     level = framework.level(match.rule.level)
     return {
         "text": level.description,
         "citation": level.description_citation.text,
         "level": level.level,
         "concern": match.rule.label,
-        "matched": match.sentence,
+        "matched": match.phrase or matched_phrase(match.sentence),
         "kind": "level description",
     }
 

@@ -49,10 +49,14 @@ def test_a_rules_level_4_is_never_lowered():
 
 
 def test_a_stacked_level_4_reading_at_the_bar_raises_to_4_with_a_reason():
-    level, why = decide(stack(0.5, 0.3, 0.1, 0.1), 2, READING)
+    level, why = decide(stack(0.5, 0.3, 0.1, 0.1), 2, READING, anchor=0.5)
     assert level == 4 and "safety bias" in why and "raised to 4" in why
-    assert decide(stack(0.5, 0.3, 0.11, 0.09), 2, READING)[0] == 1  # under the bar: most likely of 1-3
-    assert decide(stack(0.5, 0.3, 0.11, 0.09), 2, READING, raise_to_4_at=0.05)[0] == 4
+    assert (
+        decide(stack(0.5, 0.3, 0.11, 0.09), 2, READING, anchor=0.5)[0] == 1
+    )  # under the bar: most likely of 1-3
+    assert decide(stack(0.5, 0.3, 0.11, 0.09), 2, READING, raise_to_4_at=0.05, anchor=0.5)[0] == 4
+    # ... and only with a level-4 indicator a clause of the note matches (kb.levels.anchors)
+    assert decide(stack(0.5, 0.3, 0.1, 0.1), 2, READING, anchor=0.0)[0] == 1
 
 
 def test_otherwise_the_most_likely_of_levels_1_to_3_with_the_direction_said():
@@ -112,7 +116,8 @@ def test_a_raised_level_cites_the_frameworks_own_level_4_indicator():
     first = answer.evidence[0]
     framework_texts = {ind.text for lv, ind in answer.framework.indicators if lv == 4}
     assert first["text"] in framework_texts and first["citation"] and first["level"] == 4
-    assert any("learned model" in r for r in answer.reasons)
+    assert "raised to 4" in answer.details["learned_model"]["decision"]
+    assert first["matched"] in text and first["matched"] != text
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ whether…" note quoting the nearest level-4 indicator. The cosine is the eviden
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,7 @@ class Anchor:
     clause: str
 
 
+@lru_cache(maxsize=4096)
 def usable(clause: str) -> bool:
     """Whether a clause may say a concern is happening to this child: not a bare negation, a topic
     taught or asked about, something said of someone else, or only a protective sign ("the children

@@ -22,7 +22,7 @@ from kb.levels import why
 from kb.levels.anchors import LEVEL4_ANCHOR_AT, Anchor, level4_anchor, nearest_indicator, usable
 from kb.levels.contacts import contacts_for
 from kb.levels.evidence import dedupe, evidence_for, similarities, topic_evidence
-from kb.levels.frameworks import CANONICAL_NAMES, Framework, choose_framework
+from kb.levels.frameworks import Framework, choose_framework
 from kb.levels.rules import (
     Match,
     Rule,
@@ -262,6 +262,7 @@ def assess_scenario(
             sims,
             corpus_dir,
             accident,
+            matches + immediate,
         )
     reasons = [why.immediate_line(m.rule.label, m.phrase) for m in immediate]
     reasons += why.why_lines(level, evidence, accident) + consider
@@ -313,6 +314,7 @@ def _learned_opinion(
     sims: np.ndarray | None,
     corpus_dir: Path | None,
     accident: bool = False,
+    matched: list[Match] | None = None,
 ) -> tuple[int | None, str]:
     """Let the learned model (kb.levels.model), weighed with the rules by kb.levels.stack, change the
     level (a rules' 4 is never lowered; a 4 only with a level-4 indicator a clause of the note
@@ -324,7 +326,7 @@ def _learned_opinion(
     if model is None or stack is None:
         return level, confidence
     opinion = level_model.second_opinion(model, text, sentences)
-    explained_away = level4_explained_away(load_rules(corpus_dir), text)
+    explained_away = level4_explained_away(load_rules(corpus_dir), text, matched)
     anchor = Anchor(0.0, None, "") if explained_away else level4_anchor(sentences, framework, sims)
     raised, decision = level_stack.decide(stack, level, opinion, accident, anchor=anchor.similarity)
     p = stack.proba(level, opinion, accident)
@@ -376,10 +378,6 @@ def _learned_opinion(
             },
         )
     return raised, "low" if level is None else "medium"
-
-
-def describe_level(level: int) -> str:
-    return CANONICAL_NAMES[level]
 
 
 def rules_level(case: level_model.Example, corpus_dir: Path | None = None) -> int | None:

@@ -263,7 +263,7 @@ def match_rules(
     return list(found.values())
 
 
-def level4_explained_away(rules: RuleSet, note: str) -> bool:
+def level4_explained_away(rules: RuleSet, note: str, matched: list[Match] | None = None) -> bool:
     """Whether the note uses level-4 words (a concern or an immediate danger) only where it negates,
     teaches, explains or dates them: then the learned model may not make it a 4 (kb.levels.stack)."""
     from kb.levels.text import split_sentences
@@ -271,7 +271,9 @@ def level4_explained_away(rules: RuleSet, note: str) -> bool:
     text = rules.normalise(note)
     read = [rules.normalise(s) for s in split_sentences(note) or [note]]
     every = rules.concerns + rules.immediate
-    if any(m.rule.level == 4 for m in match_rules(read, every, text, explains_accident(rules, text))):
+    if matched is None:  # what the rules read strictly (the caller may have it already)
+        matched = match_rules(read, every, text, explains_accident(rules, text))
+    if any(m.rule.level == 4 for m in matched):
         return False
     return any(m.rule.level == 4 for m in loosely_said(read, every, text))
 

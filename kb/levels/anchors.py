@@ -17,11 +17,15 @@ from pathlib import Path
 
 import numpy as np
 
+from kb.config import BASE_MODEL
 from kb.levels import model as lm
 from kb.levels.frameworks import Framework, Indicator, frameworks_dir
 from kb.levels.rules import fires, level4_explained_away, load_rules
 from kb.levels.text import not_about_this_child
 
+# The encoder the anchor's cosine is read with: the packaged base MiniLM, whatever KB_MODEL the search
+# uses (the bar below was chosen on its cosines; a fine-tuned search model reads them lower).
+ANCHOR_MODEL = BASE_MODEL
 # Cosine of a clause to a level-4 indicator from which a stacked level-4 reading stands. Chosen by
 # leave-one-set-out over the labelled sets (docs/levels.md, issue 18).
 LEVEL4_ANCHOR_AT = 0.19
@@ -94,7 +98,7 @@ def case_anchors(cases: list[lm.Example], corpus_dir: Path | None = None) -> lis
     from kb.levels.text import split_sentences
     from kb.model_store import model_cache_dir
 
-    h = hashlib.sha1(b"anchors-4")
+    h = hashlib.sha1(f"anchors-4|{ANCHOR_MODEL}".encode())
     h.update((frameworks_dir(corpus_dir) / "concerns.yaml").read_bytes())  # the rules read the notes
     for e in cases:
         h.update(f"{e.framework}|{e.text}\n".encode())
@@ -113,7 +117,8 @@ def case_anchors(cases: list[lm.Example], corpus_dir: Path | None = None) -> lis
         if level4_explained_away(rules, e.text):
             out.append(0.0)
         else:
-            out.append(level4_anchor(sentences, fw, similarities(sentences, fw, corpus_dir)).similarity)
+            sims = similarities(sentences, fw, corpus_dir, ANCHOR_MODEL)
+        out.append(level4_anchor(sentences, fw, sims).similarity)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         np.save(path, np.array(out))

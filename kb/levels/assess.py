@@ -19,7 +19,7 @@ import numpy as np
 from kb.levels import model as level_model
 from kb.levels import stack as level_stack
 from kb.levels import why
-from kb.levels.anchors import LEVEL4_ANCHOR_AT, Anchor, level4_anchor, nearest_indicator, usable
+from kb.levels.anchors import ANCHOR_MODEL, LEVEL4_ANCHOR_AT, Anchor, level4_anchor, nearest_indicator, usable
 from kb.levels.contacts import contacts_for
 from kb.levels.evidence import dedupe, evidence_for, similarities, topic_evidence
 from kb.levels.frameworks import Framework, choose_framework
@@ -327,6 +327,8 @@ def _learned_opinion(
         return level, confidence
     opinion = level_model.second_opinion(model, text, sentences)
     explained_away = level4_explained_away(load_rules(corpus_dir), text, matched)
+    if not explained_away and sims is not None:  # the anchor reads the base encoder's cosines
+        sims = similarities(sentences, framework, corpus_dir, ANCHOR_MODEL)
     anchor = Anchor(0.0, None, "") if explained_away else level4_anchor(sentences, framework, sims)
     raised, decision = level_stack.decide(stack, level, opinion, accident, anchor=anchor.similarity)
     p = stack.proba(level, opinion, accident)

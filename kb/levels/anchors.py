@@ -118,7 +118,7 @@ def case_anchors(cases: list[lm.Example], corpus_dir: Path | None = None) -> lis
             out.append(0.0)
         else:
             sims = similarities(sentences, fw, corpus_dir, ANCHOR_MODEL)
-        out.append(level4_anchor(sentences, fw, sims).similarity)
+            out.append(level4_anchor(sentences, fw, sims).similarity)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         np.save(path, np.array(out))

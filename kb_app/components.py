@@ -121,7 +121,12 @@ def level_card(
             st.markdown("No level of need is suggested.")
         else:
             st.markdown(level_title(level, threshold.get("label", "")))
+        for reason in threshold.get("reasons") or []:  # a case's: the indicator and the note's words
+            st.markdown(f"- {md_escape(reason)}")
         st.warning(md_escape(threshold.get("caveat", "")), icon=":material/gavel:")
+        if threshold.get("details"):
+            with st.expander("How this was worked out"):
+                st.json(threshold["details"], expanded=True)
         if threshold.get("superseded"):
             st.badge("Framework superseded", icon=":material/warning:", color="red")
         framework_title, description = level_description(threshold.get("framework", ""), level)

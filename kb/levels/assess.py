@@ -18,11 +18,23 @@ import numpy as np
 
 from kb.levels import model as level_model
 from kb.levels import stack as level_stack
+from kb.levels import why
+from kb.levels.anchors import ANCHOR_MODEL, LEVEL4_ANCHOR_AT, Anchor, level4_anchor, nearest_indicator, usable
 from kb.levels.contacts import contacts_for
 from kb.levels.evidence import dedupe, evidence_for, similarities, topic_evidence
-from kb.levels.frameworks import CANONICAL_NAMES, Framework, choose_framework
-from kb.levels.rules import Match, Rule, RuleSet, explains_accident, fires, load_rules, match_rules
-from kb.levels.text import child_age, split_sentences
+from kb.levels.frameworks import Framework, choose_framework
+from kb.levels.rules import (
+    Match,
+    Rule,
+    RuleSet,
+    as_written,
+    explains_accident,
+    fires,
+    level4_explained_away,
+    load_rules,
+    match_rules,
+)
+from kb.levels.text import child_age, note_phrase, split_sentences
 
 MAX_SCENARIO_CHARS = 20_000  # longer descriptions are truncated (and say so), never rejected
 FALLBACK_SIMILARITY = 0.55  # embedding-only answers need at least this cosine similarity
@@ -50,6 +62,10 @@ class LevelAssessment:
     reasons: list[str] = field(default_factory=list)
     concerns: list[str] = field(default_factory=list)
     truncated: bool = False
+    # how the level was worked out, for the curious and for maintainers: the rules' own level and
+    # reasons, the learned model's probabilities, thresholds and its "similar to labelled cases"
+    # reading (the `reasons` above are the practitioner's: indicator and the note's words)
+    details: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         fw = self.framework
@@ -71,6 +87,7 @@ class LevelAssessment:
             "reasons": self.reasons,
             "concerns": self.concerns,
             "truncated": self.truncated,
+            "details": self.details,
         }
 
 
@@ -186,11 +203,12 @@ def assess_scenario(
     read = [rules.normalise(s) for s in sentences]  # what the rules see
     read_text = rules.normalise(text)
     accident = explains_accident(rules, read_text)
-    matches = _as_written(match_rules(read, rules.concerns, read_text, accident), sentences)
-    immediate = _as_written(match_rules(read, rules.immediate, read_text, accident), sentences)
+    matches = as_written(match_rules(read, rules.concerns, read_text, accident), sentences, read, text)
+    immediate = as_written(match_rules(read, rules.immediate, read_text, accident), sentences, read, text)
     age = child_age(read_text)
     level, fixing, confidence, reasons = _decide(matches, rules, read_text, read, age, accident)
 
+    details: dict[str, Any] = {"rules_level": level, "rules": list(reasons)}
     sims = similarities(sentences, framework, corpus_dir) if use_embeddings else None
     if level is None and sims is not None and sims.size:
         i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
@@ -199,13 +217,15 @@ def assess_scenario(
             lv, ind = framework.indicators[j]
             level, confidence = lv, "low"
             fixing = [Match(Rule(f"similar-{j}", lv, "similar wording", ()), sentences[i], int(i))]
-            reasons = [f"no phrase rule fired; closest indicator (similarity {best:.2f}) is level {lv}"]
+            details["rules"] = [
+                f"no phrase rule fired; closest indicator (similarity {best:.2f}) is level {lv}"
+            ]
             evidence = [
                 {
                     **ind.to_json(),
                     "level": lv,
                     "similarity": round(best, 3),
-                    "matched": sentences[i],
+                    "matched": note_phrase(sentences[i], text),
                     "kind": "indicator",
                 }
             ]
@@ -214,18 +234,8 @@ def assess_scenario(
     else:
         topics = topic_evidence(corpus_dir)
         evidence = [e for m in fixing if (e := evidence_for(m, framework, sims, topics))]
-        if level is not None and not evidence:
-            described = framework.level(level)
-            evidence = [
-                {
-                    "text": described.description,
-                    "citation": described.description_citation.text,
-                    "level": level,
-                    "kind": "level description",
-                }
-            ]
     if immediate and level != 4:
-        reasons.append("immediate danger described: treated as level 4")
+        details["rules"].append("immediate danger described: treated as level 4")
         level, confidence = 4, "medium" if level is None else confidence
         lv4 = framework.level(4)
         evidence.append(
@@ -234,16 +244,29 @@ def assess_scenario(
                 "citation": lv4.description_citation.text,
                 "level": 4,
                 "concern": immediate[0].rule.label,
-                "matched": immediate[0].sentence,
+                "matched": immediate[0].phrase,
                 "kind": "level description",
             }
         )
-    if immediate:
-        reasons.extend(f"immediate danger: {m.rule.label}" for m in immediate)
+    consider: list[str] = []
     if use_embeddings and use_model:
         level, confidence = _learned_opinion(
-            text, sentences, framework, level, confidence, evidence, reasons, corpus_dir, accident
+            text,
+            sentences,
+            framework,
+            level,
+            confidence,
+            evidence,
+            details,
+            consider,
+            sims,
+            corpus_dir,
+            accident,
+            matches + immediate,
         )
+    reasons = [why.immediate_line(m.rule.label, m.phrase) for m in immediate]
+    reasons += why.why_lines(level, evidence, accident) + consider
+    details["rules"].extend(f"immediate danger: {m.rule.label}" for m in immediate)
 
     caveat = CAVEAT
     if level is None:
@@ -267,7 +290,7 @@ def assess_scenario(
         level=level,
         label=label,
         confidence=confidence,
-        evidence=dedupe(evidence),
+        evidence=dedupe([e for e in evidence if e.get("matched")]),  # evidence is what the note matched
         response=response,
         contacts=contacts_for(framework, level, bool(immediate)),
         immediate_danger=bool(immediate),
@@ -275,6 +298,7 @@ def assess_scenario(
         reasons=reasons,
         concerns=[m.rule.id for m in matches],
         truncated=truncated,
+        details=details,
     )
 
 
@@ -285,59 +309,77 @@ def _learned_opinion(
     level: int | None,
     confidence: str,
     evidence: list[dict[str, Any]],
-    reasons: list[str],
+    details: dict[str, Any],
+    consider: list[str],
+    sims: np.ndarray | None,
     corpus_dir: Path | None,
     accident: bool = False,
+    matched: list[Match] | None = None,
 ) -> tuple[int | None, str]:
     """Let the learned model (kb.levels.model), weighed with the rules by kb.levels.stack, change the
-    level (a rules' 4 is never lowered). The evidence of its level is the framework's own indicator
-    of that level closest to the text."""
+    level (a rules' 4 is never lowered; a 4 only with a level-4 indicator a clause of the note
+    matches, kb.levels.anchors). Its evidence is the framework's own indicator of the level given
+    nearest to a clause of the note, quoted; its probabilities go to `details`. A level-4 reading
+    with nothing in the note to stand on becomes a "consider whether…" line in `consider`."""
     model = level_model.get_level_model(corpus_dir)
     stack = level_stack.get_stack(corpus_dir, rules_level=rules_level) if model is not None else None
     if model is None or stack is None:
         return level, confidence
     opinion = level_model.second_opinion(model, text, sentences)
-    raised, why = level_stack.decide(stack, level, opinion, accident)
+    explained_away = level4_explained_away(load_rules(corpus_dir), text, matched)
+    if not explained_away and sims is not None:  # the anchor reads the base encoder's cosines
+        sims = similarities(sentences, framework, corpus_dir, ANCHOR_MODEL)
+    anchor = Anchor(0.0, None, "") if explained_away else level4_anchor(sentences, framework, sims)
+    raised, decision = level_stack.decide(stack, level, opinion, accident, anchor=anchor.similarity)
+    p = stack.proba(level, opinion, accident)
+    details["learned_model"] = {
+        "encoder": level_model.encoder_name(),
+        "p_level": [round(float(x), 3) for x in p],
+        "readers": {
+            "embeddings": [round(x, 3) for x in opinion.proba],
+            "words": [round(x, 3) for x in opinion.words_proba],
+        },
+        "raise_to_4_at": level_stack.RAISE_TO_4_AT,
+        "level4_anchor": {
+            "level4_words_explained_away": explained_away,
+            "similarity": round(anchor.similarity, 3),
+            "at": LEVEL4_ANCHOR_AT,
+            "indicator": anchor.indicator.text if anchor.indicator else None,
+            "clause": anchor.clause,
+        },
+        "similar_cases": {
+            "nearest_similarity": round(opinion.similarity, 3),
+            "a_level_4_among_the_nearest": opinion.near_level4,
+        },
+        "decision": decision or "the rules' level stands",
+    }
+    final = level if raised is None else raised
+    reading = level_stack.level4_reading(stack, level, opinion, accident)
+    if reading is not None and final != 4:
+        clause = opinion.clause if usable(opinion.clause) else (anchor.clause or opinion.clause)
+        indicator, _ = nearest_indicator(framework, 4, clause, sentences, sims)
+        if indicator is not None:
+            consider.append(why.consider_level4(indicator.text, note_phrase(clause, text), final))
     if raised == level or raised is None:
         return level, confidence
     if level is not None and raised < level:
-        evidence[:] = [e for e in evidence if e.get("level") != level]  # the rules' 2 no longer stands
-    matched = opinion.clause if raised == 4 else text
-    indicator, similarity = level_model.nearest_indicator(matched, framework.id, raised, corpus_dir)
-    reasons.append(f"learned model: {why}")
+        evidence[:] = [e for e in evidence if e.get("level") != level]  # the rules' level no longer stands
+    if raised == 4 and anchor.indicator is not None:
+        indicator, clause = anchor.indicator, anchor.clause
+    else:
+        indicator, clause = nearest_indicator(framework, raised, opinion.clause, sentences, sims)
     if indicator is not None:
         evidence.insert(
             0,
             {
                 **indicator.to_json(),
                 "level": raised,
-                "concern": "similar to labelled cases of this level (learned model)",
-                "matched": matched,
-                "similarity": round(similarity, 3),
+                "concern": "the note's words closest to this indicator (learned model)",
+                "matched": note_phrase(clause, text),
                 "kind": "indicator",
             },
         )
-    else:
-        described = framework.level(raised)
-        evidence.insert(
-            0,
-            {
-                "text": described.description,
-                "citation": described.description_citation.text,
-                "level": raised,
-                "kind": "level description",
-            },
-        )
     return raised, "low" if level is None else "medium"
-
-
-def _as_written(matches: list[Match], sentences: list[str]) -> list[Match]:
-    """Matches quoting the sentence as the practitioner wrote it, not its normalised form."""
-    return [Match(m.rule, sentences[m.sentence_index], m.sentence_index) for m in matches]
-
-
-def describe_level(level: int) -> str:
-    return CANONICAL_NAMES[level]
 
 
 def rules_level(case: level_model.Example, corpus_dir: Path | None = None) -> int | None:

@@ -18,7 +18,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kb.levels import model as lm
 from kb.levels import stack as ls
+from kb.levels.anchors import case_anchors
 from kb.levels.assess import rules_level
 from kb.levels.evaluate import score
 
@@ -29,6 +31,7 @@ def leave_one_set_out(corpus_dir: Path | None = None, *, nested: bool = False) -
     """Per held-out set: scores of the rules (first sight where recorded, else current), the
     learned model alone, and the combination kb.levels.assess uses; plus the totals over the folds."""
     rows = ls.out_of_set_rows(corpus_dir, rules_level=rules_level)
+    anchor = row_anchors(corpus_dir)
     first_sight = ls.first_sight_levels(corpus_dir)
     sets = sorted({r.set for r in rows})
     folds: dict[str, Any] = {}
@@ -41,12 +44,17 @@ def leave_one_set_out(corpus_dir: Path | None = None, *, nested: bool = False) -
             else [r for r in rows if r.set != held]
         )
         stack = ls.fit_stack(train)
-        bar = choose_raise_to_4(train) if nested else ls.RAISE_TO_4_AT
+        bar = choose_raise_to_4(train, anchor) if nested else ls.RAISE_TO_4_AT
         pairs = {
             "rules": [(r.gold, r.rule_level) for r in test],
             "learned": [(r.gold, _most_likely(r)) for r in test],
             "combined": [
-                (r.gold, ls.decide(stack, r.rule_level, r.opinion, r.explained_accident, bar)[0])
+                (
+                    r.gold,
+                    ls.decide(stack, r.rule_level, r.opinion, r.explained_accident, bar, anchor[r.set, r.id])[
+                        0
+                    ],
+                )
                 for r in test
             ],
         }
@@ -66,7 +74,13 @@ def leave_one_set_out(corpus_dir: Path | None = None, *, nested: bool = False) -
     return {"folds": folds, "total": {k: _brief(score(v)) for k, v in totals.items()}}
 
 
-def choose_raise_to_4(rows: list[ls.Row]) -> float:
+def row_anchors(corpus_dir: Path | None = None) -> dict[tuple[str, str], float]:
+    """(set, case id) -> the case's level-4 anchor cosine (kb.levels.anchors)."""
+    cases = lm.case_examples(corpus_dir)
+    return {(e.source, e.id): a for e, a in zip(cases, case_anchors(cases, corpus_dir), strict=True)}
+
+
+def choose_raise_to_4(rows: list[ls.Row], anchor: dict[tuple[str, str], float]) -> float:
     """The grid value with the fewest level-4 under-calls, then errors, then over-calls, scored by
     leave-one-set-out over `rows` (ties: the first)."""
     sets = sorted({r.set for r in rows})
@@ -74,7 +88,12 @@ def choose_raise_to_4(rows: list[ls.Row]) -> float:
 
     def cost(bar: float) -> tuple[int, int, int]:
         pairs = [
-            (r.gold, ls.decide(stacks[r.set], r.rule_level, r.opinion, r.explained_accident, bar)[0])
+            (
+                r.gold,
+                ls.decide(
+                    stacks[r.set], r.rule_level, r.opinion, r.explained_accident, bar, anchor[r.set, r.id]
+                )[0],
+            )
             for r in rows
         ]
         m = score(pairs)

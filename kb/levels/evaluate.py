@@ -45,6 +45,13 @@ def score(pairs: list[tuple[int, int | None]]) -> dict[str, Any]:
     }
 
 
+def fits(evidence: dict[str, Any], note: str) -> bool:
+    """An evidence item fits the note: its `matched` phrase is at most 30 words, found in the note,
+    and not the whole note."""
+    matched = str(evidence.get("matched") or "").strip()
+    return bool(matched) and len(matched.split()) <= 30 and matched in note and matched != note.strip()
+
+
 def evaluate_scenarios(path: Path, *, area: str | None = None) -> dict[str, Any]:
     """Assess every scenario of a JSONL file against its own framework and score the levels."""
     rows = read_scenarios(path)
@@ -61,11 +68,17 @@ def evaluate_scenarios(path: Path, *, area: str | None = None) -> dict[str, Any]
                 "gold": row["level"],
                 "predicted": result.level,
                 "concerns": result.concerns,
+                "rules_level": result.details.get("rules_level"),
+                "immediate_danger": result.immediate_danger,
+                "evidence_unfit": [e.get("matched") for e in result.evidence if not fits(e, row["scenario"])],
             }
         )
         by_framework.setdefault(fid, []).append((row["level"], result.level))
     report = score([(c["gold"], c["predicted"]) for c in cases])
     report["per_framework"] = {fid: score(pairs) for fid, pairs in sorted(by_framework.items())}
+    report["immediate_danger_on_levels_1_3"] = sum(c["immediate_danger"] and c["gold"] < 4 for c in cases)
+    report["evidence_unfit"] = sum(len(c["evidence_unfit"]) for c in cases)
+    report["rules_alone"] = score([(c["gold"], c["rules_level"]) for c in cases])
     report["cases"] = cases
     return report
 
@@ -85,6 +98,11 @@ def format_evaluation(report: dict[str, Any]) -> str:
         return lines
 
     out = block("overall", report)
+    if "evidence_unfit" in report:
+        out.append(
+            f"  immediate danger on cases labelled 1-3: {report['immediate_danger_on_levels_1_3']}; "
+            f"evidence items whose matched phrase does not fit the note: {report['evidence_unfit']}"
+        )
     for fid, r in report.get("per_framework", {}).items():
         out += block(fid, r)
     misses = [c for c in report.get("cases", []) if c["predicted"] != c["gold"]]

@@ -14,26 +14,30 @@ import numpy as np
 
 from kb.levels.frameworks import Framework, load_frameworks, load_topic_defaults
 from kb.levels.rules import Match
+from kb.levels.text import matched_phrase
 
 
-def _encoder():
+def _encoder(model: str | None = None):
     from kb.config import Settings
     from kb.retrieval.encoder import get_encoder
 
-    return get_encoder(Settings.from_env().model)
+    return get_encoder(model or Settings.from_env().model)
 
 
 @lru_cache(maxsize=8)
-def _indicator_matrix(framework_id: str, corpus_dir: Path | None) -> np.ndarray:
+def _indicator_matrix(framework_id: str, corpus_dir: Path | None, model: str | None = None) -> np.ndarray:
     framework = load_frameworks(corpus_dir)[framework_id]
-    return _encoder().encode([ind.text for _, ind in framework.indicators])
+    return _encoder(model).encode([ind.text for _, ind in framework.indicators])
 
 
-def similarities(sentences: list[str], framework: Framework, corpus_dir: Path | None) -> np.ndarray:
-    """Cosine similarity, sentences x indicators (normalised vectors)."""
+def similarities(
+    sentences: list[str], framework: Framework, corpus_dir: Path | None, model: str | None = None
+) -> np.ndarray:
+    """Cosine similarity, sentences x indicators (normalised vectors); `model` names the encoder
+    (default: the search model, KB_MODEL)."""
     if not sentences or not framework.indicators:
         return np.zeros((len(sentences), len(framework.indicators)), dtype=np.float32)
-    return _encoder().encode(sentences) @ _indicator_matrix(framework.id, corpus_dir).T
+    return _encoder(model).encode(sentences) @ _indicator_matrix(framework.id, corpus_dir, model).T
 
 
 def evidence_for(
@@ -55,19 +59,23 @@ def evidence_for(
             **ind.to_json(),
             "level": lv,
             "concern": match.rule.label,
-            "matched": match.sentence,
+            "matched": match.phrase or matched_phrase(match.sentence),
             "kind": "indicator",
         }
     topic = topics_by_concern.get(match.rule.id)
     if topic:
-        return {**topic, "concern": match.rule.label, "matched": match.sentence}
+        return {
+            **topic,
+            "concern": match.rule.label,
+            "matched": match.phrase or matched_phrase(match.sentence),
+        }
     level = framework.level(match.rule.level)
     return {
         "text": level.description,
         "citation": level.description_citation.text,
         "level": level.level,
         "concern": match.rule.label,
-        "matched": match.sentence,
+        "matched": match.phrase or matched_phrase(match.sentence),
         "kind": "level description",
     }
 

@@ -305,6 +305,11 @@ def whole_readings(model: LevelModel, texts: Sequence[str], *, keep: bool = Fals
     return out
 
 
+def negated_clause(clause: str) -> bool:
+    """Whether a clause only says what is NOT there ("No thoughts of ending her life")."""
+    return bool(_NEGATED_CLAUSE.search(clause))
+
+
 def second_opinion(model: LevelModel, text: str, clauses: Sequence[str]) -> SecondOpinion:
     """The model's reading of the description, and of each clause that does not merely negate
     (the clause most like level 4 is quoted as the evidence when the answer is raised to 4)."""

@@ -7,13 +7,20 @@ unexplained. `match_rules` says which fired where; kb.levels.assess weighs them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from kb.levels.frameworks import FrameworkError, frameworks_dir, read_yaml
-from kb.levels.text import child_age, drop_quote_marks, negated
+from kb.levels.text import (
+    child_age,
+    drop_quote_marks,
+    historical,
+    matched_phrase,
+    negated,
+    not_about_this_child,
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class Rule:
     max_age: int | None = None
     min_age: int | None = None
     requires_other_need: bool = False  # counts only beside another need (e.g. 'a TAF meets')
+    immediate: bool = False  # an immediate-danger signal: never set by a past event either
 
 
 @dataclass(frozen=True)
@@ -92,13 +100,15 @@ class Match:
     rule: Rule
     sentence: str
     sentence_index: int
+    span: tuple[int, int] | None = None  # where in the (read) sentence the rule's pattern matched
+    phrase: str = ""  # the words of the note that matched (kb.levels.assess fills it in)
 
 
 def _compile(patterns: Any) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in (patterns or ()))
 
 
-def _rule(item: dict, level: int | None = None) -> Rule:
+def _rule(item: dict, level: int | None = None, immediate: bool = False) -> Rule:
     return Rule(
         id=str(item.get("id") or item.get("label")),
         level=int(level if level is not None else item["level"]),
@@ -112,6 +122,7 @@ def _rule(item: dict, level: int | None = None) -> Rule:
         max_age=item.get("max_age"),
         min_age=item.get("min_age"),
         requires_other_need=bool(item.get("requires_other_need")),
+        immediate=immediate,
     )
 
 
@@ -124,7 +135,7 @@ def _load_rules_cached(directory: Path) -> RuleSet:
     try:
         return RuleSet(
             concerns=tuple(_rule(c) for c in data.get("concerns") or ()),
-            immediate=tuple(_rule(c, level=4) for c in data.get("immediate") or ()),
+            immediate=tuple(_rule(c, level=4, immediate=True) for c in data.get("immediate") or ()),
             multiple_needs_at=float(data.get("multiple_needs_at", 3)),
             not_counted_as_needs=frozenset(data.get("not_counted_as_needs") or ()),
             weak_needs=frozenset(data.get("weak_needs") or ()),
@@ -167,22 +178,75 @@ def load_rules(corpus_dir: Path | None = None) -> RuleSet:
     return _load_rules_cached(frameworks_dir(corpus_dir).resolve())
 
 
+# Level-4 concerns that a past date does not make history: a disclosure of past sexual abuse, an
+# adult convicted of harming children, FGM already done, a child who harmed others.
+HISTORY_STILL_COUNTS = frozenset({"sexual-abuse", "under13-sexual", "risk-adult", "fgm", "harm-to-others"})
+_NEGATION_WORD = re.compile(r"\b(never|not|no longer|nobody|no one)\b|n['’]t\b", re.IGNORECASE)
+
+
+def _negated_inside(pattern: re.Pattern[str], m: re.Match[str]) -> bool:
+    """A match that carries its own negation ("dad has never hit him"), from a pattern that does not
+    ask for one ("not allowed to eat" is what its pattern looks for)."""
+    asks = any(w in pattern.pattern for w in ("never", "not", "n.t", "n't", "nobody", "no one", "no longer"))
+    return not asks and bool(_NEGATION_WORD.search(m.group(0)))
+
+
 def fires(rule: Rule, sentence: str, text: str, age: int | None, explained: bool = False) -> bool:
+    return hit(rule, sentence, text, age, explained) is not None
+
+
+def hit(
+    rule: Rule, sentence: str, text: str, age: int | None, explained: bool = False
+) -> re.Match[str] | None:
+    """The pattern match that fires the rule on the sentence, or None."""
     if rule.max_age is not None and (age is None or age > rule.max_age):
-        return False
+        return None
     if rule.min_age is not None and (age is None or age < rule.min_age):
-        return False
+        return None
     if any(p.search(sentence) for p in rule.unless) or any(p.search(text) for p in rule.unless_text):
-        return False
+        return None
     patterns = rule.any if explained else rule.any + rule.any_unexplained
-    hit = next(
-        (m for p in patterns for m in p.finditer(sentence) if not negated(sentence, m.start())),
+    found = next(
+        (
+            m
+            for p in patterns
+            for m in p.finditer(sentence)
+            if not negated(sentence, m.start()) and not _negated_inside(p, m)
+        ),
         None,
     )
-    if hit is None:
-        return False
+    if found is None:
+        return None
+    # a level-3 or level-4 concern fires only when the note says it is happening, or may be, to
+    # this child: not a topic taught or asked about, not something said of someone else; and
+    # immediate danger is never a past event, and a level-4 concern in the past is history
+    # (HISTORY_STILL_COUNTS aside: abuse disclosed now, an adult who poses a risk, FGM done)
+    if rule.level >= 3 and not_about_this_child(sentence):
+        return None
+    if (rule.immediate or (rule.level == 4 and rule.id not in HISTORY_STILL_COUNTS)) and historical(sentence):
+        return None
     scope = text if rule.scope_text else sentence
-    return all(p.search(scope) for p in rule.all)
+    return found if all(p.search(scope) for p in rule.all) else None
+
+
+def loosely_said(sentences: list[str], rules: tuple[Rule, ...], text: str) -> list[Match]:
+    """The rules whose words the note uses at all: read without negation, the note's context (a
+    topic, someone else, the past) or an accident's explanation (a rule's own exceptions stay).
+    Beside `match_rules`, what the note itself explains away."""
+    age = child_age(text)
+    found: dict[str, Match] = {}
+    for i, sentence in enumerate(sentences):
+        for rule in rules:
+            if rule.id in found or (rule.max_age is not None and (age is None or age > rule.max_age)):
+                continue
+            if rule.min_age is not None and (age is None or age < rule.min_age):
+                continue
+            if any(p.search(sentence) for p in rule.unless) or any(p.search(text) for p in rule.unless_text):
+                continue
+            m = next((m for p in rule.any + rule.any_unexplained for m in p.finditer(sentence)), None)
+            if m is not None:
+                found[rule.id] = Match(rule, sentence, i, m.span())
+    return list(found.values())
 
 
 def match_rules(
@@ -194,6 +258,34 @@ def match_rules(
     found: dict[str, Match] = {}
     for i, sentence in enumerate(sentences):
         for rule in rules:
-            if rule.id not in found and fires(rule, sentence, text, age, accident):
-                found[rule.id] = Match(rule, sentence, i)
+            if rule.id not in found and (m := hit(rule, sentence, text, age, accident)):
+                found[rule.id] = Match(rule, sentence, i, m.span())
     return list(found.values())
+
+
+def level4_explained_away(rules: RuleSet, note: str, matched: list[Match] | None = None) -> bool:
+    """Whether the note uses level-4 words (a concern or an immediate danger) only where it negates,
+    teaches, explains or dates them: then the learned model may not make it a 4 (kb.levels.stack)."""
+    from kb.levels.text import split_sentences
+
+    text = rules.normalise(note)
+    read = [rules.normalise(s) for s in split_sentences(note) or [note]]
+    every = rules.concerns + rules.immediate
+    if matched is None:  # what the rules read strictly (the caller may have it already)
+        matched = match_rules(read, every, text, explains_accident(rules, text))
+    if any(m.rule.level == 4 for m in matched):
+        return False
+    return any(m.rule.level == 4 for m in loosely_said(read, every, text))
+
+
+def as_written(matches: list[Match], sentences: list[str], read: list[str], text: str) -> list[Match]:
+    """Matches quoting the sentence as the practitioner wrote it, not its normalised form, and the
+    phrase of it that matched (at most 30 words, never the whole note)."""
+    out = []
+    for m in matches:
+        written = sentences[m.sentence_index]
+        phrase = matched_phrase(written, read[m.sentence_index], m.span)
+        if phrase.strip() == text.strip():  # a one-sentence note: only the words that matched
+            phrase = matched_phrase(written, read[m.sentence_index], m.span, context=0)
+        out.append(replace(m, sentence=written, phrase=phrase))
+    return out

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.levels import model as lm
+from kb.levels.anchors import LEVEL4_ANCHOR_AT
 from kb.levels.frameworks import frameworks_dir
 from kb.levels.rules import explained_accident
 
@@ -45,6 +46,9 @@ STACK_C = 1.0  # inverse L2 strength of the stack (0.3, 1, 3 measured: within 0.
 RAISE_TO_4_AT = 0.1
 NO_RULE_MIN_P = 0.5  # where no rule fired: a level only from this P of the most likely one ...
 NO_RULE_MIN_SIMILARITY = 0.42  # ... and only for text this like a labelled case (off-topic <= 0.35)
+# Where a stacked level-4 reading has no level-4 indicator in the note to stand on, the level it
+# gives at least (1: the most likely of 1-3 only). Measured by leave-one-set-out: docs/levels.md.
+UNANCHORED_LEVEL4_READS_AS = 1
 _VERSION = "stack-3"  # part of the kept readings' key: change it when the features change
 
 # The level today's rules give a labelled case (and its corpus folder): kb.levels.assess.rules_level.
@@ -103,31 +107,56 @@ def decide(
     opinion: lm.SecondOpinion,
     explained_accident: bool = False,
     raise_to_4_at: float = RAISE_TO_4_AT,
+    anchor: float = 0.0,
+    anchor_at: float = LEVEL4_ANCHOR_AT,
 ) -> tuple[int | None, str]:
-    """(level, reason; '' when the rules' level stands). See the module's docstring."""
+    """(level, reason; '' when the rules' level stands). See the module's docstring. `anchor`: the
+    cosine of the note's best clause to a level-4 indicator (kb.levels.anchors); below `anchor_at`
+    a stacked level-4 reading gives at most 3 (the learned model never makes a 4 alone)."""
     if rule_level == 4:
         return 4, ""
     p = stack.proba(rule_level, opinion, explained_accident)
     if rule_level is None and opinion.similarity < NO_RULE_MIN_SIMILARITY:
         return None, ""
     readers = f"embeddings {opinion.proba[3]:.2f}, words {opinion.words_proba[3]:.2f}"
-    if p[3] >= raise_to_4_at:
+    if p[3] >= raise_to_4_at and anchor >= anchor_at:
         level = 4
         why = (
             f"P(level 4) {p[3]:.2f} from the rules and both readers together ({readers}), "
-            f"at or above {raise_to_4_at:.2f} (safety bias)"
+            f"at or above {raise_to_4_at:.2f} (safety bias), and a clause at cosine {anchor:.2f} "
+            f"(>= {anchor_at:.2f}) to a level-4 indicator"
         )
     else:
         level = int(np.argmax(p[:3])) + 1
         why = f"P(level {level}) {p[level - 1]:.2f} from the rules and both readers together"
+        if p[3] >= raise_to_4_at:
+            level = max(level, min(3, UNANCHORED_LEVEL4_READS_AS))
+            why = (
+                f"P(level 4) {p[3]:.2f} ({readers}) but no clause near a level-4 indicator "
+                f"(best cosine {anchor:.2f} < {anchor_at:.2f}): at most 3"
+            )
         if rule_level is None:
-            if p[level - 1] < NO_RULE_MIN_P:
+            if p[level - 1] < NO_RULE_MIN_P and p[3] < raise_to_4_at:
                 return None, ""
             return level, f"no rule fired; {why}: level {level}"
     if level == rule_level:
         return level, ""
     verb = "raised to" if level > (rule_level or 0) else "lowered to"
     return level, f"{why}: {verb} {level}"
+
+
+def level4_reading(
+    stack: Stack,
+    rule_level: int | None,
+    opinion: lm.SecondOpinion,
+    explained_accident: bool = False,
+    raise_to_4_at: float = RAISE_TO_4_AT,
+) -> float | None:
+    """The stacked P(level 4) when it reaches the raise-to-4 bar (a 4 to consider), else None."""
+    if rule_level == 4:
+        return None
+    p4 = float(stack.proba(rule_level, opinion, explained_accident)[3])
+    return p4 if p4 >= raise_to_4_at else None
 
 
 def out_of_set_rows(

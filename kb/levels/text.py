@@ -125,3 +125,104 @@ def negated(sentence: str, start: int) -> bool:
     negating phrase covering the rest of its clause)."""
     before = sentence[:start].lower()
     return bool(_NEGATION.search(before[-40:]) or _NEGATING_PHRASE.search(before[-120:]))
+
+
+# A concern the note does not say is happening to this child: a topic taught, researched or asked
+# about ("after our assembly on county lines he asked how you'd know if a friend was groomed"), a
+# hypothetical, or something reported of someone else (the news, a book, a friend's cousin).
+# Nothing here silences a sentence that also says it is about this child (a disclosure, "to her").
+_TOPIC = re.compile(
+    r"\b(lessons?|pshe|rse|assembly|workshop|talk (on|about)|coursework|homework|project|essay|leaflet|"
+    r"poster|presentation|documentary|statistics|debate|quiz|curriculum|research(ing|ed)?|"
+    r"awareness (week|day|session|campaign)|(on|in) the (local |national )?news|news (story|item|report)|"
+    r"(a|the) (film|novel|book|tv (programme|series)|story) (about|on)|fiction(al)?|"
+    r"(wrote|writes|writing|written|read|reads|reading|watched|watching) (a |an |the )?"
+    r"(story|poem|essay|book|novel|film|play|article)\b|"
+    r"how (you|you.d|you would|someone|people|one) (would |could |might |can )?(know|tell|spot|help)|"
+    r"what (you|you.d|you should|to) do if|what would happen if|"
+    r"asked (me |us |staff |the teacher )?what \W?\w+\W? (means?|is)\b)"
+)
+_ABOUT_THIS_CHILD = re.compile(
+    r"\b(happen(ed|s|ing)? to (her|him|me|them)|done to (her|him|me)|disclos\w*|"
+    r"told (me|us|staff|her teacher|his teacher|the teacher|a teacher) (that )?"
+    r"(she|he|they|her|his|my|mum|dad)|"
+    r"(she|he) (is|was|has been|had been|keeps being) (being )?"
+    r"(hit|hurt|touched|groomed|taken|cut|threatened)|"
+    r"(her|his) (own|mum|dad|mother|father|parents|stepdad|stepfather|uncle|aunt|auntie|gran|grandma|"
+    r"grandmother|nan|brother|sister|cousin|boyfriend|girlfriend|family)\b.{0,40}"
+    r"\b(hit|hurt|touch|threat|groom|cut|marr|abroad|ceremony|trip|holiday|wedding|plan)|"
+    r"planned for (her|him)|"
+    r"scared|frightened|afraid|worried (she|he|that (she|he))|"
+    r"for a friend|(it.s|it is|it was) (really )?(her|him)\b|"
+    r"(is|are|was|were) going to (be|have)|will be (taken|cut|married)|plans? (to|for) (her|him))"
+)
+_SOMEONE_ELSE = re.compile(
+    r"\b(a|his|her|their) (friend|cousin|classmate|neighbour|peer)(.s)? "
+    r"(cousin |brother |sister |friend |mum |dad )?(was|is|has been|had been|got)\b"
+)
+_HISTORICAL = re.compile(
+    r"\b(years ago|(last|in) (19|20)\d\d|in 20\d\d|when (she|he|they) (was|were) (a baby|a toddler|little|"
+    r"younger|in (nursery|reception|primary|year \d))|previously|historic(al(ly)?)?|in the past|"
+    r"(a|two|three|several|some) (years|months) (ago|before)|used to|back in)\b"
+)
+
+# ... unless the same sentence brings it to now: "he hit her years ago and is back", "again"
+_NOW = re.compile(
+    r"\b(again|still|today|tonight|yesterday|last (night|week|weekend)|this (morning|week|weekend)|"
+    r"recently|came back|is back|moved back|has returned|now (back|living|staying))\b"
+)
+
+
+def not_about_this_child(sentence: str) -> str | None:
+    """Why the sentence does not say a concern is happening to this child ('a topic', 'a question',
+    'someone else'), or None when it may be. See _TOPIC, _ABOUT_THIS_CHILD, _SOMEONE_ELSE."""
+    s = sentence.lower()
+    if _ABOUT_THIS_CHILD.search(s):
+        return None
+    if _TOPIC.search(s):
+        return "a topic taught, researched or asked about"
+    if _SOMEONE_ELSE.search(s):
+        return "said of someone else"
+    return None
+
+
+def historical(sentence: str) -> bool:
+    """Whether the sentence places what it says in the past ('years ago', 'in 2019', 'previously')."""
+    s = sentence.lower()
+    return bool(_HISTORICAL.search(s)) and not _NOW.search(s)
+
+
+_WORD = re.compile(r"\S+")
+MAX_MATCHED_WORDS = 30
+
+
+def matched_phrase(
+    written: str, read: str | None = None, span: tuple[int, int] | None = None, context: int = 8
+) -> str:
+    """The words of `written` (a sentence as the practitioner wrote it) around what matched at `span`
+    of `read` (the same sentence as the rules read it: quote marks dropped, spellings mended), at
+    most MAX_MATCHED_WORDS words and always a substring of `written`. Word positions carry over
+    from `read` to `written` (they differ only when a spelling joins two words: then by proportion)."""
+    words = list(_WORD.finditer(written))
+    if not words:
+        return written.strip()
+    if span is None or read is None:
+        first, last = 0, len(words) - 1
+    else:
+        read_words = list(_WORD.finditer(read))
+        inside = [k for k, w in enumerate(read_words) if w.end() > span[0] and w.start() < span[1]] or [0]
+        scale = len(words) / max(1, len(read_words))
+        first = min(len(words) - 1, int(inside[0] * scale))
+        last = min(len(words) - 1, max(first, int(inside[-1] * scale)))
+    first, last = max(0, first - context), min(len(words) - 1, last + context)
+    if last - first + 1 > MAX_MATCHED_WORDS:
+        last = first + MAX_MATCHED_WORDS - 1
+    return written[words[first].start() : words[last].end()].strip(" ,;:")
+
+
+def note_phrase(sentence: str, text: str) -> str:
+    """At most 30 words of a sentence of the note, never the whole note."""
+    phrase = matched_phrase(sentence)
+    if phrase.strip() == text.strip() and len(phrase.split()) > 6:
+        phrase = matched_phrase(sentence, sentence, (0, 0), context=5)  # its first words
+    return phrase

@@ -102,8 +102,6 @@ def _check_a_case(ctx: PageContext) -> None:
         st.warning(md_escape(str(error)))
         return
     level_card(assessment, heading="Suggested level for this case", subheading=True)
-    if assessment.get("reasons"):
-        st.caption(md_escape("Reasoning: " + "; ".join(assessment["reasons"])))
 
 
 def render(ctx: PageContext) -> None:

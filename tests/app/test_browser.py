@@ -372,3 +372,29 @@ def test_no_highlight_markup_inside_any_link(page, server) -> None:
         assert "orange-background" not in href and ":orange-background[" not in text, (href, text)
     assert ":orange-background[" not in _shown_text(page)
     _shot(page, "ask-links")
+
+
+def test_a_case_note_level_shows_the_dsl_reason_and_no_probability_outside_the_expander(page, server) -> None:
+    """Issue 18: the level card says why in the framework's words and the note's ("Level 4: '…' — the
+    note says: '…'"); probabilities, model names and thresholds only in "How this was worked out"."""
+    page.goto(f"{server}/?page=levels")
+    page.get_by_label("Describe the situation").fill(
+        "Zac, 9, says his dad hit him with a belt on Sunday and he has a mark on his back."
+    )
+    page.get_by_role("button", name="Check the level").click()
+    page.get_by_role("heading", name="Suggested level for this case").wait_for()
+    page.get_by_text("— the note says:", exact=False).first.wait_for()
+    expander = page.get_by_text("How this was worked out")
+    expander.wait_for()
+    outside = page.evaluate(
+        """() => {
+            const main = document.querySelector('[data-testid=stMain]').cloneNode(true);
+            main.querySelectorAll('[data-testid=stExpander]').forEach(e => e.remove());
+            return main.innerText;
+        }"""
+    )
+    assert "the note says" in outside
+    assert not re.search(r"P\(level|probabilit|p_level|raise_to_4_at|mpnet|embeddings|\b0\.\d{2,}\b", outside)
+    expander.click()
+    page.get_by_text("p_level", exact=False).first.wait_for()
+    _shot(page, "levels-case-note")

@@ -24,6 +24,7 @@ from kb.errors import KBError, os_error_reason
 from kb.model import Document, Passage
 from kb.origin import origin_map
 from kb.retrieval.encoder import get_encoder
+from kb.retrieval.rerank import TOKEN_OFFSETS, TOKEN_VECTORS, stack_tokens
 from kb.retrieval.index import (
     FORMAT_VERSION,
     PREVIOUS_POINTER,
@@ -109,6 +110,19 @@ def _previous_state(
     except (OSError, ValueError):
         pass  # a build from before heading vectors: they are embedded afresh
     try:
+        offsets = np.load(build / TOKEN_OFFSETS)
+        tokens = np.load(build / TOKEN_VECTORS, mmap_mode="r")
+        if len(offsets) == len(records) + 1:
+            by_key.update(
+                {
+                    TOKENS_PREFIX + r["embed_key"]: np.array(tokens[offsets[i] : offsets[i + 1]])
+                    for i, r in enumerate(records)
+                    if "embed_key" in r
+                }
+            )
+    except (OSError, ValueError):
+        pass  # a build from before the reranker: token vectors are made afresh
+    try:
         questions = np.load(build / QUESTION_VECTORS)
         keys = [question_key(model, q) for r in records for q in r.get("questions", [])]
         if len(keys) == len(questions):
@@ -116,6 +130,9 @@ def _previous_state(
     except (OSError, ValueError):
         pass  # a build from before the question index
     return by_key, {d["source"]: d for d in docs}, build
+
+
+TOKENS_PREFIX = "tokens:"  # previous-build token vectors ride in the same by-key dict
 
 
 def question_key(model: str, question: str) -> str:
@@ -181,15 +198,33 @@ def collect_passages(
 
 
 def _embed(
-    settings: Settings, records: list[dict], previous: dict[str, np.ndarray], report: BuildReport
-) -> tuple[np.ndarray, np.ndarray]:
-    """Passage vectors and heading-path vectors, reusing the previous build's by key."""
+    settings: Settings,
+    records: list[dict],
+    previous: dict[str, np.ndarray],
+    previous_tokens: dict[str, np.ndarray],
+    report: BuildReport,
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Passage vectors, heading-path vectors and the passages' token vectors (the reranker's),
+    reusing the previous build's by key; a passage embedded afresh gives both in one pass."""
+    missing = {}
+    for record in records:
+        key = record["embed_key"]
+        if (key not in previous or key not in previous_tokens) and key not in missing:
+            missing[key] = _embedding_input(record)
+    fresh: dict[str, np.ndarray] = {}
+    fresh_tokens: dict[str, np.ndarray] = {}
+    if missing:
+        rows, tokens = get_encoder(settings.model).encode_with_tokens(list(missing.values()))
+        fresh = dict(zip(missing, rows, strict=True))
+        fresh_tokens = dict(zip(missing, tokens, strict=True))
     passages, embedded = _vectors_for(
-        settings, [(r["embed_key"], r) for r in records], _embedding_input, previous
+        settings, [(r["embed_key"], r) for r in records], _embedding_input, {**previous, **fresh}
     )
+    embedded = sum(1 for r in records if r["embed_key"] in fresh)
     report.embedded, report.reused = embedded, len(records) - embedded
+    token_rows = [fresh_tokens.get(r["embed_key"], previous_tokens.get(r["embed_key"])) for r in records]
     headings, _ = _vectors_for(settings, [(r["heading_key"], r) for r in records], heading_text_of, previous)
-    return passages, headings
+    return passages, headings, token_rows
 
 
 def _embed_questions(settings: Settings, records: list[dict], previous: dict[str, np.ndarray]) -> np.ndarray:
@@ -344,7 +379,10 @@ def _build_locked(settings: Settings, report: BuildReport, started: float) -> Bu
             + ("".join(f"\n  {e}" for e in report.errors))
         )
     t = time.perf_counter()
-    vectors, heading_vectors = _embed(settings, records, previous_vectors, report)
+    previous_tokens = {
+        k[len(TOKENS_PREFIX) :]: v for k, v in previous_vectors.items() if k.startswith(TOKENS_PREFIX)
+    }
+    vectors, heading_vectors, token_rows = _embed(settings, records, previous_vectors, previous_tokens, report)
     question_vectors = _embed_questions(settings, records, previous_vectors)
     report.timings["embed"] = time.perf_counter() - t
 
@@ -358,6 +396,9 @@ def _build_locked(settings: Settings, report: BuildReport, started: float) -> Bu
     t = time.perf_counter()
     np.save(partial / "vectors.npy", vectors)
     np.save(partial / "heading_vectors.npy", heading_vectors)
+    token_vectors, token_offsets = stack_tokens(token_rows, int(vectors.shape[1]))
+    np.save(partial / TOKEN_VECTORS, token_vectors)
+    np.save(partial / TOKEN_OFFSETS, token_offsets)
     if len(question_vectors):
         np.save(partial / QUESTION_VECTORS, question_vectors)
     with open(partial / "passages.jsonl", "w", encoding="utf-8") as handle:

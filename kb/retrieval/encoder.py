@@ -130,6 +130,25 @@ class Encoder:
             vectors = self._impl.encode(list(texts), batch_size)
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+    def encode_with_tokens(self, texts: list[str], batch_size: int = 32) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The normalised vectors and, per text, its normalised token vectors (float16, one row per
+        word piece, [CLS]/[SEP] and padding left out): what the late-interaction reranker reads."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32), []
+        with self._lock:
+            vectors, tokens = self._impl.encode_with_tokens(list(texts), batch_size)
+        return np.ascontiguousarray(vectors, dtype=np.float32), tokens
+
+    def encode_query_tokens(self, text: str) -> np.ndarray:
+        """The query's token vectors (cached like its vector)."""
+        key = "\x00tokens\x00" + text
+        cached = self.query_cache.get(key)
+        if cached is None:
+            cached = self.encode_with_tokens([text])[1][0]
+            cached.setflags(write=False)
+            self.query_cache.put(key, cached)
+        return cached
+
     def encode_query(self, text: str) -> np.ndarray:
         """One normalised vector; repeated queries (reruns, batch duplicates) are not re-encoded."""
         cached = self.query_cache.get(text)
@@ -159,6 +178,13 @@ class _TorchModel:
             convert_to_numpy=True,
             show_progress_bar=False,
         )
+
+    def encode_with_tokens(self, texts: list[str], batch_size: int) -> tuple[np.ndarray, list[np.ndarray]]:
+        tokens = self._model.encode(
+            texts, batch_size=batch_size, output_value="token_embeddings", show_progress_bar=False
+        )
+        # token_embeddings keeps [CLS] ... [SEP] of each text (padding dropped): strip the two
+        return self.encode(texts, batch_size), [token_rows(t.float().numpy()[1:-1]) for t in tokens]
 
 
 class _OnnxModel:
@@ -202,7 +228,19 @@ class _OnnxModel:
             out[rows] = self._encode_batch([texts[i] for i in rows])
         return out
 
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+    def encode_with_tokens(self, texts: list[str], batch_size: int) -> tuple[np.ndarray, list[np.ndarray]]:
+        batch_size = min(batch_size, ONNX_BATCH)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        tokens: list[np.ndarray] = [np.zeros((0, self.dimension), dtype=np.float16)] * len(texts)
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            out[rows], batch_tokens = self._encode_batch([texts[i] for i in rows], with_tokens=True)
+            for row, value in zip(rows, batch_tokens, strict=True):
+                tokens[row] = value
+        return out, tokens
+
+    def _encode_batch(self, texts: list[str], with_tokens: bool = False):
         encodings = self._tokenizer.encode_batch(texts)
         feeds = {
             "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
@@ -212,7 +250,18 @@ class _OnnxModel:
         hidden = self._session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
         mask = feeds["attention_mask"][..., None].astype(np.float32)
         pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
-        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        pooled = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        if not with_tokens:
+            return pooled
+        lengths = feeds["attention_mask"].sum(axis=1)
+        return pooled, [token_rows(hidden[i, 1 : int(n) - 1]) for i, n in enumerate(lengths)]
+
+
+def token_rows(hidden: np.ndarray) -> np.ndarray:
+    """Token vectors normalised to unit length, stored as float16."""
+    hidden = np.asarray(hidden, dtype=np.float32)
+    norms = np.clip(np.linalg.norm(hidden, axis=1, keepdims=True), 1e-12, None)
+    return (hidden / norms).astype(np.float16)
 
 
 def _pad_token(folder: Path) -> str:

@@ -4,7 +4,8 @@ Layout (builds are immutable; `current` names the one that serves, switched atom
     index/current            text file holding the name of the serving build
     index/previous           the build `kb rollback` returns to
     index/builds/<build_id>/ manifest.json, documents.json, passages.jsonl, vectors.npy,
-                             dense.faiss, sparse/ (bm25s)
+                             heading_vectors.npy, question_vectors.npy, token_vectors.npy +
+                             token_offsets.npy (the reranker's), dense.faiss, sparse/ (bm25s)
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ class LoadedIndex:
     question_vectors: np.ndarray | None = None  # one row per written question (the question index)
     question_texts: list[str] = field(default_factory=list)
     question_owner: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    token_vectors: np.ndarray | None = None  # every passage's token vectors (kb.retrieval.rerank)
+    token_offsets: np.ndarray | None = None  # passage i's rows: token_offsets[i]:token_offsets[i + 1]
     position: dict[str, int] = field(default_factory=dict)
     warning: str = ""  # set when the serving build was corrupt and this is an older one
 
@@ -212,7 +215,21 @@ def _load_build(build: Path) -> LoadedIndex:
             loaded.question_owner = np.array(
                 [i for i, r in enumerate(records) for _ in r.get("questions", [])], dtype=np.int64
             )
+    _attach_tokens(loaded, build, len(passages))
     return loaded
+
+
+def _attach_tokens(loaded: LoadedIndex, build: Path, passages: int) -> None:
+    """The reranker's token vectors, when the build has them whole (else search runs without it)."""
+    from kb.retrieval.rerank import TOKEN_OFFSETS, TOKEN_VECTORS
+
+    try:
+        offsets = np.load(build / TOKEN_OFFSETS)
+        tokens = np.load(build / TOKEN_VECTORS, mmap_mode="r")
+    except (OSError, ValueError):
+        return  # a build from before the reranker, or a damaged file: first-stage ranking only
+    if len(offsets) == passages + 1 and int(offsets[-1]) == len(tokens):
+        loaded.token_vectors, loaded.token_offsets = tokens, offsets
 
 
 def serving_build_problem(index_dir: Path) -> str | None:

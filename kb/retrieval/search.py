@@ -20,6 +20,7 @@ from kb.retrieval.fusion import dense_plus_keyword, reciprocal_rank
 from kb.retrieval.glossary import expand_query, spell_out
 from kb.retrieval.index import LoadedIndex, load_index, read_pointer
 from kb.retrieval.intents import intent_lift, question_intents
+from kb.retrieval.rerank import RERANK_TOP, RERANK_WEIGHT, late_interaction, rerank_enabled
 from kb.retrieval.sparse import sparse_scores
 
 CANDIDATES = 100
@@ -156,6 +157,7 @@ class Searcher:
         asked = question_intents(query) if FUSION != "rrf" else frozenset()
         best, parts = self._fuse(
             asked=asked,
+            query=query,
             vector_query=dense_query,
             dense_rank=dense_rank,
             sparse_rank=sparse_rank,
@@ -194,6 +196,7 @@ class Searcher:
     def _fuse(
         self,
         asked: frozenset[str],
+        query: str,
         vector_query: str,
         dense_rank: list[int],
         sparse_rank: list[int],
@@ -228,15 +231,45 @@ class Searcher:
                 [intent_lift(asked, passages[i].heading_path) for i in candidates], dtype=np.float32
             )
             fused = fused + intent_part
+        rerank_part = self._rerank(query, candidates, fused)
+        fused = fused + rerank_part
         order = np.lexsort((candidates, -fused))[:k]
+        nearest_question = float(question_best.max()) if len(question_best) else 0.0
         parts: dict[int, dict[str, float]] = {}
         for j in order:
             i = int(candidates[j])
             # the question-intent lift inside `score`: a tie-breaker, not relevance
             parts[i] = {"intent": float(intent_part[j]), "questions": float(question_part[j])}
+            parts[i]["question_nearest"] = nearest_question  # the query's best written question anywhere
+            if self.reranks:
+                parts[i]["rerank"] = float(rerank_part[j])
             if question_row[i] >= 0:
                 parts[i]["matched_question_row"] = float(question_row[i])
         return [(int(candidates[j]), float(fused[j])) for j in order], parts
+
+    @property
+    def reranks(self) -> bool:
+        """Whether the late-interaction reranker runs: its token vectors are in the build, the
+        encoder gives token vectors, and KB_RERANK is not 0."""
+        return (
+            self.index.token_vectors is not None
+            and self.encoder is not None
+            and hasattr(self.encoder, "encode_query_tokens")
+            and rerank_enabled()
+        )
+
+    def _rerank(self, query: str, candidates: np.ndarray, fused: np.ndarray) -> np.ndarray:
+        """RERANK_WEIGHT x MaxSim for the fused top RERANK_TOP (0 elsewhere; kb.retrieval.rerank)."""
+        part = np.zeros(len(candidates), dtype=np.float32)
+        if not self.reranks or not len(candidates):
+            return part
+        top = np.lexsort((candidates, -fused))[:RERANK_TOP]
+        query_tokens = self.encoder.encode_query_tokens(query)
+        scores = late_interaction(
+            query_tokens, self.index.token_vectors, self.index.token_offsets, [int(candidates[j]) for j in top]
+        )
+        part[top] = RERANK_WEIGHT * scores
+        return part
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None, method: str = "kb") -> list[Hit]:
         hits = []

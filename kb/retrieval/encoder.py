@@ -28,6 +28,7 @@ from kb.config import BASE_MODEL, DEFAULT_MODEL
 BACKENDS = ("torch", "onnx", "onnx-int8")
 DEFAULT_BACKEND = "onnx"
 QUERY_CACHE_SIZE = 1024
+TOKENS_KEY = "\x00tokens\x00"  # query-cache key prefix of a query's token vectors
 ONNX_BATCH = 8
 _ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
@@ -139,22 +140,30 @@ class Encoder:
             vectors, tokens = self._impl.encode_with_tokens(list(texts), batch_size)
         return np.ascontiguousarray(vectors, dtype=np.float32), tokens
 
-    def encode_query_tokens(self, text: str) -> np.ndarray:
-        """The query's token vectors (cached like its vector)."""
-        key = "\x00tokens\x00" + text
+    def encode_query_tokens(self, text: str, prefix: str | None = None) -> np.ndarray:
+        """The query's token vectors (cached like its vector, from the same model run). With
+        `prefix`, only the word pieces of that leading part of `text` (the question as typed, not
+        the expansions `spell_out` appends in brackets)."""
+        key = TOKENS_KEY + text
         cached = self.query_cache.get(key)
         if cached is None:
             cached = self.encode_with_tokens([text])[1][0]
             cached.setflags(write=False)
             self.query_cache.put(key, cached)
+        if prefix is not None and prefix != text:
+            return cached[: self._impl.count_tokens(prefix)]
         return cached
 
     def encode_query(self, text: str) -> np.ndarray:
-        """One normalised vector; repeated queries (reruns, batch duplicates) are not re-encoded."""
+        """One normalised vector; repeated queries (reruns, batch duplicates) are not re-encoded.
+        The same model run keeps the query's token vectors for the reranker (encode_query_tokens)."""
         cached = self.query_cache.get(text)
         if cached is None:
-            cached = self.encode([text])[0]
+            vectors, tokens = self.encode_with_tokens([text])
+            cached = vectors[0]
             cached.setflags(write=False)
+            tokens[0].setflags(write=False)
+            self.query_cache.put(TOKENS_KEY + text, tokens[0])
             self.query_cache.put(text, cached)
         return cached
 
@@ -185,6 +194,9 @@ class _TorchModel:
         )
         # token_embeddings keeps [CLS] ... [SEP] of each text (padding dropped): strip the two
         return self.encode(texts, batch_size), [token_rows(t.float().numpy()[1:-1]) for t in tokens]
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._model.tokenizer(text, add_special_tokens=False)["input_ids"])
 
 
 class _OnnxModel:
@@ -239,6 +251,9 @@ class _OnnxModel:
             for row, value in zip(rows, batch_tokens, strict=True):
                 tokens[row] = value
         return out, tokens
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
 
     def _encode_batch(self, texts: list[str], with_tokens: bool = False):
         encodings = self._tokenizer.encode_batch(texts)

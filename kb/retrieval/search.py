@@ -231,7 +231,7 @@ class Searcher:
                 [intent_lift(asked, passages[i].heading_path) for i in candidates], dtype=np.float32
             )
             fused = fused + intent_part
-        rerank_part = self._rerank(query, candidates, fused)
+        rerank_part = self._rerank(query, vector_query, candidates, fused)
         fused = fused + rerank_part
         order = np.lexsort((candidates, -fused))[:k]
         nearest_question = float(question_best.max()) if len(question_best) else 0.0
@@ -258,13 +258,15 @@ class Searcher:
             and rerank_enabled()
         )
 
-    def _rerank(self, query: str, candidates: np.ndarray, fused: np.ndarray) -> np.ndarray:
-        """RERANK_WEIGHT x MaxSim for the fused top RERANK_TOP (0 elsewhere; kb.retrieval.rerank)."""
+    def _rerank(self, query: str, vector_query: str, candidates: np.ndarray, fused: np.ndarray) -> np.ndarray:
+        """RERANK_WEIGHT x MaxSim for the fused top RERANK_TOP (0 elsewhere; kb.retrieval.rerank).
+        The question's word pieces come from the first stage's model run over `vector_query` (the
+        question with its expansions spelled out after it); only the question's own are read."""
         part = np.zeros(len(candidates), dtype=np.float32)
         if not self.reranks or not len(candidates):
             return part
         top = np.lexsort((candidates, -fused))[:RERANK_TOP]
-        query_tokens = self.encoder.encode_query_tokens(query)
+        query_tokens = self.encoder.encode_query_tokens(vector_query, prefix=query)
         scores = late_interaction(
             query_tokens, self.index.token_vectors, self.index.token_offsets, [int(candidates[j]) for j in top]
         )

@@ -24,7 +24,6 @@ from kb.errors import KBError, os_error_reason
 from kb.model import Document, Passage
 from kb.origin import origin_map
 from kb.retrieval.encoder import get_encoder
-from kb.retrieval.rerank import TOKEN_OFFSETS, TOKEN_VECTORS, stack_tokens
 from kb.retrieval.index import (
     FORMAT_VERSION,
     PREVIOUS_POINTER,
@@ -39,6 +38,7 @@ from kb.retrieval.index import (
     write_pointer,
 )
 from kb.retrieval.questions import load_questions_reporting
+from kb.retrieval.rerank import TOKEN_OFFSETS, TOKEN_VECTORS, stack_tokens
 from kb.retrieval.sparse import build_sparse
 from kb.sections import embedding_text, passages_of, searchable_text
 
@@ -382,7 +382,9 @@ def _build_locked(settings: Settings, report: BuildReport, started: float) -> Bu
     previous_tokens = {
         k[len(TOKENS_PREFIX) :]: v for k, v in previous_vectors.items() if k.startswith(TOKENS_PREFIX)
     }
-    vectors, heading_vectors, token_rows = _embed(settings, records, previous_vectors, previous_tokens, report)
+    vectors, heading_vectors, token_rows = _embed(
+        settings, records, previous_vectors, previous_tokens, report
+    )
     question_vectors = _embed_questions(settings, records, previous_vectors)
     report.timings["embed"] = time.perf_counter() - t
 

@@ -17,17 +17,16 @@ import json
 import os
 import threading
 import warnings
-from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from kb.config import BASE_MODEL, DEFAULT_MODEL
+from kb.retrieval.query_cache import QueryCache
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
 DEFAULT_BACKEND = "onnx"
-QUERY_CACHE_SIZE = 1024
 TOKENS_KEY = "\x00tokens\x00"  # query-cache key prefix of a query's token vectors
 ONNX_BATCH = 8
 _ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -72,39 +71,6 @@ def _offline() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-class QueryCache:
-    """A thread-safe LRU of query vectors: reruns and repeated questions skip the model."""
-
-    def __init__(self, size: int = QUERY_CACHE_SIZE) -> None:
-        self.size = size
-        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> np.ndarray | None:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: str, value: np.ndarray) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._items
-
-
 class Encoder:
     """Batched, L2-normalised sentence embeddings with an LRU cache for repeated queries."""
 
@@ -131,7 +97,9 @@ class Encoder:
             vectors = self._impl.encode(list(texts), batch_size)
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
-    def encode_with_tokens(self, texts: list[str], batch_size: int = 32) -> tuple[np.ndarray, list[np.ndarray]]:
+    def encode_with_tokens(
+        self, texts: list[str], batch_size: int = 32
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
         """The normalised vectors and, per text, its normalised token vectors (float16, one row per
         word piece, [CLS]/[SEP] and padding left out): what the late-interaction reranker reads."""
         if not texts:

@@ -258,7 +258,9 @@ class Searcher:
             and rerank_enabled()
         )
 
-    def _rerank(self, query: str, vector_query: str, candidates: np.ndarray, fused: np.ndarray) -> np.ndarray:
+    def _rerank(
+        self, query: str, vector_query: str, candidates: np.ndarray, fused: np.ndarray
+    ) -> np.ndarray:
         """RERANK_WEIGHT x MaxSim for the fused top RERANK_TOP (0 elsewhere; kb.retrieval.rerank).
         The question's word pieces come from the first stage's model run over `vector_query` (the
         question with its expansions spelled out after it); only the question's own are read."""
@@ -267,9 +269,8 @@ class Searcher:
             return part
         top = np.lexsort((candidates, -fused))[:RERANK_TOP]
         query_tokens = self.encoder.encode_query_tokens(vector_query, prefix=query)
-        scores = late_interaction(
-            query_tokens, self.index.token_vectors, self.index.token_offsets, [int(candidates[j]) for j in top]
-        )
+        passages = [int(candidates[j]) for j in top]
+        scores = late_interaction(query_tokens, self.index.token_vectors, self.index.token_offsets, passages)
         part[top] = RERANK_WEIGHT * scores
         return part
 

@@ -57,4 +57,5 @@ def test_the_reranker_part_does_not_count_as_relevance(fixture_searcher) -> None
     assert relevance(hit) == hit.score - hit.scores["rerank"] - hit.scores["intent"]
     assert relevance(hit) < WEAK_MATCH_WITHOUT_QUESTIONS <= hit.score  # ... but it does not rescue it
     assert is_weak_match([hit])
-    assert is_weak_match([replace(hit, score=hit.score + 2.0, scores={**hit.scores, "rerank": hit.scores["rerank"] + 2.0})])
+    lifted = {**hit.scores, "rerank": hit.scores["rerank"] + 2.0}
+    assert is_weak_match([replace(hit, score=hit.score + 2.0, scores=lifted)])

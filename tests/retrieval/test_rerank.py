@@ -65,7 +65,7 @@ def test_the_reranker_reorders_the_fused_top_and_is_reported(fixture_searcher, m
     monkeypatch.setattr(
         search,
         "late_interaction",
-        lambda q, t, o, passages: np.array([10.0 if i == position else 0.0 for i in passages], dtype=np.float32),
+        lambda q, t, o, passages: np.array([10.0 * (i == position) for i in passages], dtype=np.float32),
     )
     reranked = fixture_searcher.search(question, k=5)
     assert reranked[0].passage.id == target

@@ -32,6 +32,8 @@ _RULED_OUT = re.compile(
     r"\b(not at (any )?risk of|no (current )?risk of|"
     r"nothing (else )?(to suggest|suggests|to indicate|indicates)|"
     r"(nobody|no one|no-one) (is|was|has been|had been) (calling|saying|accusing|suggesting|claiming)|"
+    r"(nobody|no one|no-one)\b[\w ]{0,30}\b(thinks|thought|believes|believed|says|said|suggests) (that )?"
+    r"\w+ (is|was|are|were|has been|had been)|"
     r"no (signs?|indication|suggestion) (that )?(?=(he|she|they|anyone|any|of)\b))\b[^.;:!?,]*$"
 )
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+|\s+(?:but|whereas)\s+")
@@ -201,25 +203,33 @@ _NOW = re.compile(
 )
 
 
-# The note's own all-clear for a topic it records: "nothing has happened to him", "no disclosures",
-# "it's not about me, Miss", "education session only", or a sentence that is only "No concerns."
+# A note that is about a topic, not a child: a lesson, a session we ran, training, a project or a
+# speech (not a leaflet handed out or a GP copied in "for information", which real concerns have too)
+_TAUGHT = re.compile(
+    r"\b(lessons? (on|about)|pshe|rse|assembly|workshop|coursework|project|essay|epq|documentary|"
+    r"(education|training|information|awareness|safety|safeguarding) (session|evening|day|talk|event)|"
+    r"(ran|run|running|delivered|led|held) (the|a|an|our) [\w ]{0,40}\b(session|evening|talk|workshop)\b|"
+    r"training (on|about|session|day|evening|fresh)|(speech|talk|discussion) (on|about))\b"
+)
+# ... and its own all-clear: "nothing has happened to him", "no disclosures", "it's not about me,
+# Miss", "education session only", or a sentence that is only "No concerns." (", just logging")
 _ALL_CLEAR = re.compile(
     r"\b(nothing (has )?(ever )?happened to (him|her|them|me)|(it.s|it has|has) never happened|"
     r"no (one|young person|child|pupil|student)s? (has |have )?(disclosed|said|reported)|"
-    r"nobody (has )?disclosed|"
-    r"no disclosures?\b|not about (me|her|him)|(school|class) topic|(purely|just|is|was) academic|"
-    r"(education|information|training) (session )?only|for (information|info)\b|just logging|"
+    r"nobody (has )?disclosed|no disclosures?\b|not about (me|her|him)|(school|class) topic|"
+    r"(purely|just|is|was) academic|(education|information|training) (session )?only|"
     r"no individual concerns|record of (the )?session only)"
-    r"|^(no|nil) (safeguarding |other |further )?(concerns?|worries|issues)( (raised|noted|identified))?\W*$"
+    r"|^(no|nil) (safeguarding |other |further )?(concerns?|worries|issues)( (raised|noted|identified))?"
+    r"(,? (just )?(logg(ing|ed)|recorded|noted)( (it|this))?( for (info|information))?)?\W*$"
 )
 
 
 @lru_cache(maxsize=256)
 def taught_not_happening(text: str) -> bool:
-    """Whether the note records a topic (a lesson, a session, a project, a question) and says in its
-    own words that nothing is happening to the child: then its alarming words are the topic's."""
+    """Whether the note records a topic (a lesson, a session, a project) and says in its own words
+    that nothing is happening to the child: then its alarming words are the topic's."""
     sentences = [x.lower() for x in split_sentences(text)]
-    return any(_TOPIC.search(x) for x in sentences) and any(_ALL_CLEAR.search(x) for x in sentences)
+    return any(_TAUGHT.search(x) for x in sentences) and any(_ALL_CLEAR.search(x) for x in sentences)
 
 
 def not_about_this_child(sentence: str, text: str | None = None) -> str | None:

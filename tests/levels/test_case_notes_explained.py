@@ -146,9 +146,22 @@ def test_a_topic_the_note_says_is_not_happening_needs_both_the_topic_and_the_all
     assert not taught_not_happening("Jay, 12, says a man online asks for photos. No disclosures to mum.")
 
 
+def test_a_leaflet_or_a_copy_for_information_does_not_make_a_concern_a_topic():
+    note = (
+        "Jack, 7, says dad hit him with a belt on Sunday. Gave mum a parenting leaflet. No concerns "
+        "about his weight. Copied to the GP for information."
+    )
+    assert not taught_not_happening(note)
+    assert rules_only(note).level == 4
+
+
 def test_a_finding_that_rules_it_out_covers_its_clause_only():
     s = "Nothing to suggest older people are supplying her or anything like exploitation"
     assert negated(s, s.index("exploitation"))
+    s = "Mum is clear nobody at home or at church thinks Ruby is possessed"
+    assert negated(s, s.index("possessed"))
+    s = "No one knows dad hits her"  # not a finding: what nobody knows may be happening
+    assert not negated(s, s.index("hits"))
     s = "nothing suggests he's involved, good attendance, settled family"
     assert not negated(s, s.index("settled"))
 

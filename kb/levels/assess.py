@@ -10,7 +10,7 @@ answer level 4, and a rules' 4 is never lowered. See docs/levels.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -69,26 +69,10 @@ class LevelAssessment:
 
     def to_json(self) -> dict[str, Any]:
         fw = self.framework
-        return {
-            "area": self.area,
-            "framework": fw.id,
-            "framework_title": fw.title,
-            "framework_status": fw.status,
-            "superseded": fw.superseded,
-            "superseded_by": fw.superseded_by,
-            "level": self.level,
-            "label": self.label,
-            "confidence": self.confidence,
-            "evidence": self.evidence,
-            "response": self.response,
-            "contacts": self.contacts,
-            "immediate_danger": self.immediate_danger,
-            "caveat": self.caveat,
-            "reasons": self.reasons,
-            "concerns": self.concerns,
-            "truncated": self.truncated,
-            "details": self.details,
-        }
+        about = {"framework": fw.id, "framework_title": fw.title, "framework_status": fw.status}
+        about |= {"superseded": fw.superseded, "superseded_by": fw.superseded_by}
+        rest = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("area", "framework")}
+        return {"area": self.area, **about, **rest}
 
 
 def _decide(
@@ -316,22 +300,29 @@ def _learned_opinion(
     accident: bool = False,
     matched: list[Match] | None = None,
 ) -> tuple[int | None, str]:
-    """Let the learned model (kb.levels.model), weighed with the rules by kb.levels.stack, change the
-    level (a rules' 4 is never lowered; a 4 only with a level-4 indicator a clause of the note
-    matches, kb.levels.anchors). Its evidence is the framework's own indicator of the level given
-    nearest to a clause of the note, quoted; its probabilities go to `details`. A level-4 reading
-    with nothing in the note to stand on becomes a "consider whether…" line in `consider`."""
+    """Let the learned model, weighed with the rules by kb.levels.stack, change the level (a rules' 4
+    is never lowered; a 4 only with a level-4 indicator a clause matches, kb.levels.anchors). Its
+    evidence is the framework's indicator of the level given nearest to a clause of the note, quoted;
+    its probabilities go to `details`; an unanchored level-4 reading is a "consider whether…" line."""
     model = level_model.get_level_model(corpus_dir)
     stack = level_stack.get_stack(corpus_dir, rules_level=rules_level) if model is not None else None
     if model is None or stack is None:
         return level, confidence
-    opinion = level_model.second_opinion(model, text, sentences)
+    opinion = level_model.whole_readings(model, [text])[0]  # the clause most like 4 only when quoted
     explained_away = level4_explained_away(load_rules(corpus_dir), text, matched)
-    if not explained_away and sims is not None:  # the anchor reads the base encoder's cosines
-        sims = similarities(sentences, framework, corpus_dir, ANCHOR_MODEL)
-    anchor = Anchor(0.0, None, "") if explained_away else level4_anchor(sentences, framework, sims)
-    raised, decision = level_stack.decide(stack, level, opinion, accident, anchor=anchor.similarity)
     p = stack.proba(level, opinion, accident)
+    kept: dict[str, np.ndarray | None] = {}
+
+    def base_sims() -> np.ndarray | None:  # the anchor and the model's evidence: the base encoder's cosines
+        if "sims" not in kept:
+            plain = explained_away or sims is None
+            kept["sims"] = sims if plain else similarities(sentences, framework, corpus_dir, ANCHOR_MODEL)
+        return kept["sims"]
+
+    anchor = Anchor(0.0, None, "")  # read only where it can matter: a level-4 reading below a rules' 4
+    if not explained_away and level != 4 and p[3] >= level_stack.RAISE_TO_4_AT:
+        anchor = level4_anchor(sentences, framework, base_sims())
+    raised, decision = level_stack.decide(stack, level, opinion, accident, anchor=anchor.similarity)
     details["learned_model"] = {
         "encoder": level_model.encoder_name(),
         "p_level": [round(float(x), 3) for x in p],
@@ -342,7 +333,7 @@ def _learned_opinion(
         "raise_to_4_at": level_stack.RAISE_TO_4_AT,
         "level4_anchor": {
             "level4_words_explained_away": explained_away,
-            "similarity": round(anchor.similarity, 3),
+            "similarity": round(anchor.similarity, 3) if anchor.indicator else None,
             "at": LEVEL4_ANCHOR_AT,
             "indicator": anchor.indicator.text if anchor.indicator else None,
             "clause": anchor.clause,
@@ -356,8 +347,9 @@ def _learned_opinion(
     final = level if raised is None else raised
     reading = level_stack.level4_reading(stack, level, opinion, accident)
     if reading is not None and final != 4:
+        opinion = level_model.with_level4_clause(model, opinion, text, sentences)
         clause = opinion.clause if usable(opinion.clause) else (anchor.clause or opinion.clause)
-        indicator, _ = nearest_indicator(framework, 4, clause, sentences, sims)
+        indicator, _ = nearest_indicator(framework, 4, clause, sentences, base_sims())
         if indicator is not None:
             consider.append(why.consider_level4(indicator.text, note_phrase(clause, text), final))
     if raised == level or raised is None:
@@ -366,8 +358,10 @@ def _learned_opinion(
         evidence[:] = [e for e in evidence if e.get("level") != level]  # the rules' level no longer stands
     if raised == 4 and anchor.indicator is not None:
         indicator, clause = anchor.indicator, anchor.clause
-    else:
-        indicator, clause = nearest_indicator(framework, raised, opinion.clause, sentences, sims)
+    else:  # the clause most like 4 is quoted only when no usable clause is nearer an indicator
+        if base_sims() is None or not any(usable(s) for s in sentences):
+            opinion = level_model.with_level4_clause(model, opinion, text, sentences)
+        indicator, clause = nearest_indicator(framework, raised, opinion.clause, sentences, base_sims())
     if indicator is not None:
         evidence.insert(
             0,
@@ -383,17 +377,15 @@ def _learned_opinion(
 
 
 def rules_level(case: level_model.Example, corpus_dir: Path | None = None) -> int | None:
-    """The level today's rules (no learned model) give a labelled case: what kb.levels.stack reads
-    for a set with no first-sight record."""
+    """The level today's rules give a labelled case (kb.levels.stack, a set with no first sight)."""
     return assess_scenario(
         case.text, framework_id=case.framework or None, corpus_dir=corpus_dir, use_model=False
     ).level
 
 
 def prepare(corpus_dir: Path | None = None) -> int:
-    """Make and keep on disk the vectors of every training text, and the stack's out-of-set
-    readings (set-up: `make app`); returns how many vectors had to be made. When all are kept
-    already, no model is loaded."""
+    """Make and keep on disk the training texts' vectors and the stack's out-of-set readings (`make
+    app`); returns how many vectors had to be made (none kept: no model is loaded)."""
     made = level_model.keep_training_vectors(corpus_dir)
     if any(True for _ in level_model.training_dir(corpus_dir).glob("*.jsonl")):
         level_stack.out_of_set_rows(corpus_dir, rules_level=rules_level)

@@ -9,7 +9,11 @@ was changed for it; training/rules_first_sight.json), those are what is scored a
 By default the other sets' rows were read by models that had the held-out set in training (one
 fit per set, ~20 s); `--nested` reads them without it (one fit per pair of sets, ~6 min) and also
 chooses the stack's raise-to-4 bar inside each fold, so the figure includes that choice.
-Run: `python -m kb.levels.cv [--nested]` (`python -m kb.level_cv` is the old name).
+`--current-rules --sets A,B` scores TODAY's rules on the named sets (readers and stack still fitted
+without each of them): the figure to judge a rule change by on sets the rules were since tuned on
+(an upper bound, not a first sight), with each case's answer and immediate-danger flag.
+Run: `python -m kb.levels.cv [--nested] [--current-rules --sets A,B]` (`python -m kb.level_cv` is the
+old name).
 """
 
 from __future__ import annotations
@@ -20,8 +24,8 @@ from typing import Any
 
 from kb.levels import model as lm
 from kb.levels import stack as ls
-from kb.levels.anchors import case_anchors
-from kb.levels.assess import rules_level
+from kb.levels.anchors import ANCHOR_MODEL, case_anchors, level4_anchor
+from kb.levels.assess import assess_scenario, rules_level
 from kb.levels.evaluate import score
 
 RAISE_TO_4_GRID = (0.08, 0.1, 0.12, 0.15, 0.2, 0.25)  # searched by --nested
@@ -72,6 +76,84 @@ def leave_one_set_out(corpus_dir: Path | None = None, *, nested: bool = False) -
         for k, v in pairs.items():
             totals[k].extend(v)
     return {"folds": folds, "total": {k: _brief(score(v)) for k, v in totals.items()}}
+
+
+def current_rules(sets: list[str], corpus_dir: Path | None = None) -> dict[str, Any]:
+    """Today's rules on each named set, combined as kb.levels.assess does by readers and a stack
+    fitted without that set: the scores per set and in total, and every case's answer."""
+    from dataclasses import replace
+
+    from kb.levels.evidence import similarities
+    from kb.levels.rules import explained_accident, level4_explained_away, load_rules
+    from kb.levels.text import split_sentences
+
+    rows = ls.out_of_set_rows(corpus_dir, rules_level=rules_level)
+    rules = load_rules(corpus_dir)
+    folds: dict[str, Any] = {}
+    cases_out: list[dict[str, Any]] = []
+    totals: dict[str, list[tuple[int, int | None]]] = {"rules": [], "combined": []}
+    texts = {(e.source, e.id): e for e in lm.case_examples(corpus_dir, sets)}
+    for held in sets:
+        stack = ls.fit_stack([r for r in rows if r.set != held])
+        pairs: dict[str, list[tuple[int, int | None]]] = {"rules": [], "combined": []}
+        for r in (r for r in rows if r.set == held):
+            e = texts[held, r.id]
+            a = assess_scenario(
+                e.text, framework_id=e.framework or None, corpus_dir=corpus_dir, use_model=False
+            )
+            accident = explained_accident(e.text, corpus_dir)
+            anchor = 0.0
+            if not level4_explained_away(rules, e.text):
+                sentences = split_sentences(e.text) or [e.text]
+                sims = similarities(sentences, a.framework, corpus_dir, ANCHOR_MODEL)
+                anchor = level4_anchor(sentences, a.framework, sims).similarity
+            row = replace(r, rule_level=a.level, explained_accident=accident)
+            level = ls.decide(stack, row.rule_level, row.opinion, accident, ls.RAISE_TO_4_AT, anchor)[0]
+            pairs["rules"].append((r.gold, a.level))
+            pairs["combined"].append((r.gold, level))
+            p4 = float(stack.proba(row.rule_level, row.opinion, accident)[3])
+            cases_out.append(
+                {
+                    "set": held,
+                    "id": r.id,
+                    "gold": r.gold,
+                    "rules": a.level,
+                    "combined": level,
+                    "immediate": a.immediate_danger,
+                    "p4": round(p4, 3),
+                    "anchor": round(anchor, 3),
+                    "concerns": a.concerns,
+                }
+            )
+        folds[held] = {k: _brief(score(v)) for k, v in pairs.items()}
+        folds[held]["immediate_on_1_3"] = [
+            c["id"] for c in cases_out if c["set"] == held and c["immediate"] and c["gold"] < 4
+        ]
+        for k, v in pairs.items():
+            totals[k].extend(v)
+    total = {k: _brief(score(v)) for k, v in totals.items()}
+    total["immediate_on_1_3"] = [c["id"] for c in cases_out if c["immediate"] and c["gold"] < 4]
+    return {"folds": folds, "total": total, "cases": cases_out}
+
+
+def format_current(report: dict[str, Any]) -> str:
+    lines = ["set         method    n   acc  under  over  L4-under"]
+    for name, fold in [*report["folds"].items(), ("TOTAL", report["total"])]:
+        for method in ("rules", "combined"):
+            r = fold[method]
+            lines.append(
+                f"{name:<11} {method:<9}{r['scenarios']:>3}  {r['accuracy']:.2f}  {r['under_calls']:>5}"
+                f"  {r['over_calls']:>4}  {r['level4_under_calls']:>8}"
+            )
+        lines.append(f"{name:<11} immediate danger on 1-3: {' '.join(fold['immediate_on_1_3']) or 'none'}")
+    for c in report["cases"]:
+        if c["combined"] != c["gold"] or (c["immediate"] and c["gold"] < 4):
+            lines.append(
+                f"  {c['id']} gold {c['gold']} rules {c['rules']} -> {c['combined']}"
+                f"{' IMMEDIATE' if c['immediate'] else ''}  p4 {c['p4']} anchor {c['anchor']}"
+                f"  {' '.join(c['concerns'])}"
+            )
+    return "\n".join(lines)
 
 
 def row_anchors(corpus_dir: Path | None = None) -> dict[tuple[str, str], float]:
@@ -134,6 +216,12 @@ def format_cv(report: dict[str, Any]) -> str:
 if __name__ == "__main__":
     import json
 
-    result = leave_one_set_out(nested="--nested" in sys.argv[1:])
-    print(format_cv(result))
+    args = sys.argv[1:]
+    if "--current-rules" in args:
+        names = args[args.index("--sets") + 1].split(",") if "--sets" in args else []
+        result = current_rules(names)
+        print(format_current(result))
+    else:
+        result = leave_one_set_out(nested="--nested" in args)
+        print(format_cv(result))
     print(json.dumps(result["total"]))

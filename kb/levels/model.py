@@ -313,7 +313,14 @@ def negated_clause(clause: str) -> bool:
 def second_opinion(model: LevelModel, text: str, clauses: Sequence[str]) -> SecondOpinion:
     """The model's reading of the description, and of each clause that does not merely negate
     (the clause most like level 4 is quoted as the evidence when the answer is raised to 4)."""
-    whole = whole_readings(model, [text])[0]
+    return with_level4_clause(model, whole_readings(model, [text])[0], text, clauses)
+
+
+def with_level4_clause(
+    model: LevelModel, whole: SecondOpinion, text: str, clauses: Sequence[str]
+) -> SecondOpinion:
+    """`whole` (a reading of `text`) with the clause most like level 4 and its P(level 4). Each
+    clause is one more encoding of the note, so the assessment asks only when it quotes it."""
     clauses = [c for c in clauses if c.strip() and not _NEGATED_CLAUSE.search(c)] or [text]
     per_clause = model.proba(clauses)[:, 3]
     j = int(np.argmax(per_clause))

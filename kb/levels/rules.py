@@ -40,6 +40,9 @@ class Rule:
     max_age: int | None = None
     min_age: int | None = None
     requires_other_need: bool = False  # counts only beside another need (e.g. 'a TAF meets')
+    # where the description matches one of these, an explained accident silences `any` too (a baby who
+    # crawls is mobile: baby-injury); see concerns.yaml
+    explainable_when: tuple[re.Pattern[str], ...] = ()
     immediate: bool = False  # an immediate-danger signal: never set by a past event either
 
 
@@ -122,6 +125,7 @@ def _rule(item: dict, level: int | None = None, immediate: bool = False) -> Rule
         max_age=item.get("max_age"),
         min_age=item.get("min_age"),
         requires_other_need=bool(item.get("requires_other_need")),
+        explainable_when=_compile(item.get("explainable_when")),
         immediate=immediate,
     )
 
@@ -206,6 +210,8 @@ def hit(
     if any(p.search(sentence) for p in rule.unless) or any(p.search(text) for p in rule.unless_text):
         return None
     patterns = rule.any if explained else rule.any + rule.any_unexplained
+    if explained and any(p.search(text) for p in rule.explainable_when):
+        patterns = ()
     found = next(
         (
             m
@@ -221,7 +227,7 @@ def hit(
     # this child: not a topic taught or asked about, not something said of someone else; and
     # immediate danger is never a past event, and a level-4 concern in the past is history
     # (HISTORY_STILL_COUNTS aside: abuse disclosed now, an adult who poses a risk, FGM done)
-    if rule.level >= 3 and not_about_this_child(sentence):
+    if rule.level >= 3 and not_about_this_child(sentence, text):
         return None
     if (rule.immediate or (rule.level == 4 and rule.id not in HISTORY_STILL_COUNTS)) and historical(sentence):
         return None

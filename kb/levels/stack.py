@@ -169,18 +169,26 @@ def out_of_set_rows(
     indicators = lm.indicator_examples(corpus_dir)
     first_sight = first_sight_levels(corpus_dir)
     key = _key(cases, indicators, first_sight, corpus_dir)
+    readings_key = _key(cases, indicators, first_sight, None, with_rules=False)
     kept = _load(key, cases)
     if kept is not None:
+        if not excluded and not _store_path(readings_key).is_file():
+            _save(readings_key, kept, with_rules=False)
         return kept
-    readings: dict[int, lm.SecondOpinion] = {}
-    for held in sorted({e.source for e in cases}):
-        model = lm.fit([e for e in cases if e.source != held] + indicators)
-        at = [i for i, e in enumerate(cases) if e.source == held]
-        texts = [cases[i].text for i in at]
-        readings.update(zip(at, lm.whole_readings(model, texts, keep=True), strict=True))
+    # the readings do not depend on the rules: kept apart, so a rule change costs no refit
+    readings = _load_readings(readings_key, cases)
+    if readings is None:
+        by_index: dict[int, lm.SecondOpinion] = {}
+        for held in sorted({e.source for e in cases}):
+            model = lm.fit([e for e in cases if e.source != held] + indicators)
+            at = [i for i, e in enumerate(cases) if e.source == held]
+            texts = [cases[i].text for i in at]
+            by_index.update(zip(at, lm.whole_readings(model, texts, keep=True), strict=True))
+        readings = [by_index[i] for i in range(len(cases))]
     rows = [_row(e, first_sight, readings[i], corpus_dir, rules_level) for i, e in enumerate(cases)]
     if not excluded:  # a cross-validation fold's rows are not worth keeping
         _save(key, rows)
+        _save(readings_key, rows, with_rules=False)
     return rows
 
 
@@ -217,10 +225,12 @@ def _row(
     return Row(e.source, e.id, e.level, rule_level, opinion, explained_accident(e.text, corpus_dir))
 
 
-def _key(cases, indicators, first_sight, corpus_dir: Path | None) -> str:
+def _key(cases, indicators, first_sight, corpus_dir: Path | None, with_rules: bool = True) -> str:
     h = hashlib.sha1(f"{_VERSION}|{lm.encoder_name()}|{lm.C_REGULARISATION}|{lm.INDICATOR_WEIGHT}".encode())
     for e in [*cases, *indicators]:
         h.update(f"{e.source}|{e.id}|{e.level}|{e.kind}|{e.text}\n".encode())
+    if not with_rules:  # the readers' readings alone
+        return "readings-" + h.hexdigest()
     h.update(json.dumps(first_sight, sort_keys=True).encode())
     # today's rules read the sets with no first-sight record, and whether an accident is explained
     h.update((frameworks_dir(corpus_dir) / "concerns.yaml").read_bytes())
@@ -230,7 +240,21 @@ def _key(cases, indicators, first_sight, corpus_dir: Path | None) -> str:
 def _store_path(key: str) -> Path:
     from kb.model_store import model_cache_dir
 
-    return model_cache_dir() / f"level-stack-{key[:16]}.npz"
+    return model_cache_dir() / f"level-stack-{key[:25] if key.startswith('readings-') else key[:16]}.npz"
+
+
+def _load_readings(key: str, cases: list[lm.Example]) -> list[lm.SecondOpinion] | None:
+    try:
+        with np.load(_store_path(key)) as data:
+            columns = [data[k] for k in ("proba", "similarity", "near_level4", "words_proba")]
+    except (OSError, KeyError, ValueError):
+        return None
+    if any(len(c) != len(cases) for c in columns):
+        return None
+    return [
+        lm.SecondOpinion(tuple(map(float, p)), float(p[3]), e.text, float(s), bool(n), tuple(map(float, w)))  # type: ignore[arg-type]
+        for e, p, s, n, w in zip(cases, *columns, strict=True)
+    ]
 
 
 def _load(key: str, cases: list[lm.Example]) -> list[Row] | None:
@@ -252,20 +276,21 @@ def _load(key: str, cases: list[lm.Example]) -> list[Row] | None:
     return rows
 
 
-def _save(key: str, rows: list[Row]) -> None:
+def _save(key: str, rows: list[Row], with_rules: bool = True) -> None:
     path = _store_path(key)
+    columns = {
+        "proba": np.array([r.opinion.proba for r in rows]),
+        "similarity": np.array([r.opinion.similarity for r in rows]),
+        "near_level4": np.array([r.opinion.near_level4 for r in rows]),
+        "words_proba": np.array([r.opinion.words_proba for r in rows]),
+    }
+    if with_rules:
+        columns["rules"] = np.array([r.rule_level or 0 for r in rows])  # 0: no rule fired
+        columns["accident"] = np.array([r.explained_accident for r in rows])
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.npz")
-        np.savez(
-            tmp,
-            proba=np.array([r.opinion.proba for r in rows]),
-            similarity=np.array([r.opinion.similarity for r in rows]),
-            near_level4=np.array([r.opinion.near_level4 for r in rows]),
-            words_proba=np.array([r.opinion.words_proba for r in rows]),
-            rules=np.array([r.rule_level or 0 for r in rows]),  # 0: no rule fired
-            accident=np.array([r.explained_accident for r in rows]),
-        )
+        np.savez(tmp, **columns)
         tmp.replace(path)
     except OSError as err:  # a read-only cache only costs time
         warnings.warn(f"level stack: could not keep the out-of-set readings in {path}: {err}", stacklevel=2)

@@ -6,6 +6,7 @@ splitting, negation ("no sign of", "nobody has been hit") and the child's age ("
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _NEGATION = re.compile(
     r"\b(no|not|never|nor|without|no sign of|no evidence of|nothing to suggest|no mention of|"
@@ -24,6 +25,16 @@ _NEGATING_PHRASE = re.compile(
     r"(signs?|evidence|suggestions?|indications?|history|reports?|mention|concerns?|worries|"
     r"issues|disclosures?|indicators?|marks|injuries|problems|thoughts|plans|intent(?:ions?)?)\s+(of|about|around|regarding|with|"
     r"that|to suggest|(?=(he|she|they|the child|anyone|any)\b))\b[^.;:!?]*$"
+)
+# "not at risk of being thrown out", "nothing to suggest older people are supplying her or anything
+# like exploitation", "no sign he's dealing": a finding that rules it out covers the rest of its clause.
+_RULED_OUT = re.compile(
+    r"\b(not at (any )?risk of|no (current )?risk of|"
+    r"nothing (else )?(to suggest|suggests|to indicate|indicates)|"
+    r"(nobody|no one|no-one) (is|was|has been|had been) (calling|saying|accusing|suggesting|claiming)|"
+    r"(nobody|no one|no-one)\b[\w ]{0,30}\b(thinks|thought|believes|believed|says|said|suggests) (that )?"
+    r"\w+ (is|was|are|were|has been|had been)|"
+    r"no (signs?|indication|suggestion) (that )?(?=(he|she|they|anyone|any|of)\b))\b[^.;:!?,]*$"
 )
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+|\s+(?:but|whereas)\s+")
 _NUMBER_WORDS = {
@@ -124,7 +135,11 @@ def negated(sentence: str, start: int) -> bool:
     """Whether the words just before `start` negate what follows ("no sign of", "never", a
     negating phrase covering the rest of its clause)."""
     before = sentence[:start].lower()
-    return bool(_NEGATION.search(before[-40:]) or _NEGATING_PHRASE.search(before[-120:]))
+    return bool(
+        _NEGATION.search(before[-40:])
+        or _NEGATING_PHRASE.search(before[-120:])
+        or _RULED_OUT.search(before[-160:])
+    )
 
 
 # A concern the note does not say is happening to this child: a topic taught, researched or asked
@@ -132,7 +147,9 @@ def negated(sentence: str, start: int) -> bool:
 # hypothetical, or something reported of someone else (the news, a book, a friend's cousin).
 # Nothing here silences a sentence that also says it is about this child (a disclosure, "to her").
 _TOPIC = re.compile(
-    r"\b(lessons?|pshe|rse|assembly|workshop|talk (on|about)|coursework|homework|project|essay|leaflet|"
+    r"\b(lessons? (on|about)|(citizenship|rse|re|sociology|history|english|drama|science|computing|"
+    r"psychology|health|relationships) (lesson|class)s?|"
+    r"pshe|rse|assembly|workshop|talk (on|about)|coursework|homework|project|essay|leaflet|"
     r"poster|presentation|documentary|statistics|debate|quiz|curriculum|research(ing|ed)?|"
     r"awareness (week|day|session|campaign)|(on|in) the (local |national )?news|news (story|item|report)|"
     r"(a|the) (film|novel|book|tv (programme|series)|story) (about|on)|fiction(al)?|"
@@ -140,7 +157,19 @@ _TOPIC = re.compile(
     r"(story|poem|essay|book|novel|film|play|article)\b|"
     r"how (you|you.d|you would|someone|people|one) (would |could |might |can )?(know|tell|spot|help)|"
     r"what (you|you.d|you should|to) do if|what would happen if|"
-    r"asked (me |us |staff |the teacher )?what \W?\w+\W? (means?|is)\b)"
+    r"asked (me |us |staff |the teacher )?what \W?\w+\W? (means?|is)\b|"
+    r"(education|training|information|awareness|safety|safeguarding) (session|evening|day|talk|event)|"
+    r"(ran|run|running|delivered|led|did|held) (the|a|an|our) [\w ]{0,40}\b(session|evening|talk|workshop)\b|"
+    r"\btraining (on|about|session|day|evening|fresh)\b|"
+    r"\b(staff|safeguarding|county lines|prevent|awareness) training\b|"
+    r"\b(epq|discussions|general questions)\b|\b(speech|talk|discussion) (on|about)\b|"
+    r"(a|the) (story|film|cartoon|programme|game|book) (with|where|in which)\b|"
+    # a professional's own process: a screening or risk assessment that found it below the threshold,
+    # or watching for signs of it (a high-risk finding still counts)
+    r"\b(screening|screened|toolkit|checklist)\b(?![^.;!?]*\bhigh\b)[^.;!?]{0,40}"
+    r"\b(low|medium|standard|not at|below|negative|no (concerns|indicators))\b|"
+    r"\b(watch\w*|monitor\w*|look\w* out|alert) (closely |carefully )?for (any )?"
+    r"(signs?|indicators?|indications?)\b)"
 )
 _ABOUT_THIS_CHILD = re.compile(
     r"\b(happen(ed|s|ing)? to (her|him|me|them)|done to (her|him|me)|disclos\w*|"
@@ -151,8 +180,9 @@ _ABOUT_THIS_CHILD = re.compile(
     r"(her|his) (own|mum|dad|mother|father|parents|stepdad|stepfather|uncle|aunt|auntie|gran|grandma|"
     r"grandmother|nan|brother|sister|cousin|boyfriend|girlfriend|family)\b.{0,40}"
     r"\b(hit|hurt|touch|threat|groom|cut|marr|abroad|ceremony|trip|holiday|wedding|plan)|"
-    r"planned for (her|him)|"
-    r"scared|frightened|afraid|worried (she|he|that (she|he))|"
+    r"planned for (her|him)|flagged (it|her|him|this|a concern|concerns)|raised (it|a concern|concerns)|"
+    r"(scared|frightened|afraid|terrified) (of (him|her|them|his|her|their|my|dad|mum|going|being|what)|"
+    r"to (go|tell|be|say)|that)|worried (she|he|that (she|he))|"
     r"for a friend|(it.s|it is|it was) (really )?(her|him)\b|"
     r"(is|are|was|were) going to (be|have)|will be (taken|cut|married)|plans? (to|for) (her|him))"
 )
@@ -173,9 +203,40 @@ _NOW = re.compile(
 )
 
 
-def not_about_this_child(sentence: str) -> str | None:
+# A note that is about a topic, not a child: a lesson, a session we ran, training, a project or a
+# speech (not a leaflet handed out or a GP copied in "for information", which real concerns have too)
+_TAUGHT = re.compile(
+    r"\b(lessons? (on|about)|pshe|rse|assembly|workshop|coursework|project|essay|epq|documentary|"
+    r"(education|training|information|awareness|safety|safeguarding) (session|evening|day|talk|event)|"
+    r"(ran|run|running|delivered|led|held) (the|a|an|our) [\w ]{0,40}\b(session|evening|talk|workshop)\b|"
+    r"training (on|about|session|day|evening|fresh)|(speech|talk|discussion) (on|about))\b"
+)
+# ... and its own all-clear: "nothing has happened to him", "no disclosures", "it's not about me,
+# Miss", "education session only", or a sentence that is only "No concerns." (", just logging")
+_ALL_CLEAR = re.compile(
+    r"\b(nothing (has )?(ever )?happened to (him|her|them|me)|(it.s|it has|has) never happened|"
+    r"no (one|young person|child|pupil|student)s? (has |have )?(disclosed|said|reported)|"
+    r"nobody (has )?disclosed|no disclosures?\b|not about (me|her|him)|(school|class) topic|"
+    r"(purely|just|is|was) academic|(education|information|training) (session )?only|"
+    r"no individual concerns|record of (the )?session only)"
+    r"|^(no|nil) (safeguarding |other |further )?(concerns?|worries|issues)( (raised|noted|identified))?"
+    r"(,? (just )?(logg(ing|ed)|recorded|noted)( (it|this))?( for (info|information))?)?\W*$"
+)
+
+
+@lru_cache(maxsize=256)
+def taught_not_happening(text: str) -> bool:
+    """Whether the note records a topic (a lesson, a session, a project) and says in its own words
+    that nothing is happening to the child: then its alarming words are the topic's."""
+    sentences = [x.lower() for x in split_sentences(text)]
+    return any(_TAUGHT.search(x) for x in sentences) and any(_ALL_CLEAR.search(x) for x in sentences)
+
+
+def not_about_this_child(sentence: str, text: str | None = None) -> str | None:
     """Why the sentence does not say a concern is happening to this child ('a topic', 'a question',
-    'someone else'), or None when it may be. See _TOPIC, _ABOUT_THIS_CHILD, _SOMEONE_ELSE."""
+    'someone else'), or None when it may be. See _TOPIC, _ABOUT_THIS_CHILD, _SOMEONE_ELSE. With the
+    whole note (`text`), a sentence of a note that records a topic and says nothing has happened
+    (`taught_not_happening`) is that topic too, unless it says it is about this child."""
     s = sentence.lower()
     if _ABOUT_THIS_CHILD.search(s):
         return None
@@ -183,6 +244,8 @@ def not_about_this_child(sentence: str) -> str | None:
         return "a topic taught, researched or asked about"
     if _SOMEONE_ELSE.search(s):
         return "said of someone else"
+    if text is not None and taught_not_happening(text):
+        return "a topic the note says is not happening to the child"
     return None
 
 

@@ -20,8 +20,10 @@ from kb.levels.stack import Stack, decide, features  # noqa: E402
 # the police where he lives; a first-sight rule gap the rules catch since (the CV scores the rules'
 # first-sight answer, which stays). (The session-5 policy, before the stack, missed ten: H531, H724,
 # H831, H838, H922, H946, H1004, H1121, H1531, H1807; the stack without the words reader three.)
-# heldout25's H2523 (a case note, issue 18) is missed at first sight and when its set is held out.
-KNOWN_LEVEL4_GAPS = {"heldout18": ["H1807"], "heldout25": ["H2523"]}
+# heldout25's H2523 (a baby's torn frenulum, issue 18), missed at first sight, is caught since the
+# eighth round: the rules now read the injury, so the note's level-4 words are no longer "explained
+# away" and the learned model's 4 stands on its level-4 anchor (the CV still scores the first sight).
+KNOWN_LEVEL4_GAPS = {"heldout18": ["H1807"]}
 
 
 class FixedClassifier:

@@ -189,6 +189,10 @@ _ABOUT_THIS_CHILD = re.compile(
 _SOMEONE_ELSE = re.compile(
     r"\b(a|his|her|their) (friend|cousin|classmate|neighbour|peer)(.s)? "
     r"(cousin |brother |sister |friend |mum |dad )?(was|is|has been|had been|got)\b"
+    # "her friend at another school told her she is going to Bangladesh to get engaged": the friend's
+    # own news, told to this child ("told her that her dad…" may be about this child: not read here)
+    r"|\b(a|his|her|their) (friend|cousin|classmate|neighbour|peer)\b[^.;:!?]{0,60}\b(told|tells|messaged|"
+    r"confided in) (her|him)\b,? (that )?(she|he|they) (is|was|has|had|will|were|are)\b"
 )
 _HISTORICAL = re.compile(
     r"\b(years ago|(last|in) (19|20)\d\d|in 20\d\d|when (she|he|they) (was|were) (a baby|a toddler|little|"

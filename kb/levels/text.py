@@ -25,6 +25,9 @@ _NEGATING_PHRASE = re.compile(
     r"(signs?|evidence|suggestions?|indications?|history|reports?|mention|concerns?|worries|"
     r"issues|disclosures?|indicators?|marks|injuries|problems|thoughts|plans|intent(?:ions?)?)\s+(of|about|around|regarding|with|"
     r"that|to suggest|(?=(he|she|they|the child|anyone|any)\b))\b[^.;:!?]*$"
+    # "Nobody has suggested anything about spirits, curses or deliverance"
+    r"|\b(nobody|no one|no-one) (has |had |ever )*(suggested|mentioned|raised|said|reported) anything "
+    r"(about|of|like|to do with)\b[^.;:!?]*$"
 )
 # "not at risk of being thrown out", "nothing to suggest older people are supplying her or anything
 # like exploitation", "no sign he's dealing": a finding that rules it out covers the rest of its clause.
@@ -153,14 +156,15 @@ _TOPIC = re.compile(
     r"poster|presentation|documentary|statistics|debate|quiz|curriculum|research(ing|ed)?|"
     r"awareness (week|day|session|campaign)|(on|in) the (local |national )?news|news (story|item|report)|"
     r"(a|the) (film|novel|book|tv (programme|series)|story) (about|on)|fiction(al)?|"
-    r"(wrote|writes|writing|written|read|reads|reading|watched|watching) (a |an |the )?"
+    r"(wrote|writes|writing|written|read|reads|reading|watched|watching) (a |an |the )?(horror |scary |short )?"
     r"(story|poem|essay|book|novel|film|play|article)\b|"
     r"how (you|you.d|you would|someone|people|one) (would |could |might |can )?(know|tell|spot|help)|"
     r"what (you|you.d|you should|to) do if|what would happen if|"
     r"asked (me |us |staff |the teacher )?what \W?\w+\W? (means?|is)\b|"
     r"(education|training|information|awareness|safety|safeguarding) (session|evening|day|talk|event)|"
-    r"(ran|run|running|delivered|led|did|held) (the|a|an|our) [\w ]{0,40}\b(session|evening|talk|workshop)\b|"
-    r"\btraining (on|about|session|day|evening|fresh)\b|"
+    r"(ran|run|running|delivered|led|did|held) (the|a|an|our) [\w /'-]{0,40}\b(session|evening|talk|workshop)\b|"
+    r"\btraining (on|about|session|day|evening|fresh)\b|\b(session|sessions|unit|module) (on|about)\b|"
+    r"\b(watched|showed|shown|saw) (a |the )?(short )?(clip|video|film|dvd) (on|about)\b|"
     r"\b(staff|safeguarding|county lines|prevent|awareness) training\b|"
     r"\b(epq|discussions|general questions)\b|\b(speech|talk|discussion) (on|about)\b|"
     r"(a|the) (story|film|cartoon|programme|game|book) (with|where|in which)\b|"
@@ -212,8 +216,9 @@ _NOW = re.compile(
 _TAUGHT = re.compile(
     r"\b(lessons? (on|about)|pshe|rse|assembly|workshop|coursework|project|essay|epq|documentary|"
     r"(education|training|information|awareness|safety|safeguarding) (session|evening|day|talk|event)|"
-    r"(ran|run|running|delivered|led|held) (the|a|an|our) [\w ]{0,40}\b(session|evening|talk|workshop)\b|"
-    r"training (on|about|session|day|evening|fresh)|(speech|talk|discussion) (on|about))\b"
+    r"(ran|run|running|delivered|led|held) (the|a|an|our) [\w /'-]{0,40}\b(session|evening|talk|workshop)\b|"
+    r"training (on|about|session|day|evening|fresh)|(speech|talk|discussion) (on|about)|"
+    r"(session|unit|module) (on|about))\b"
 )
 # ... and its own all-clear: "nothing has happened to him", "no disclosures", "it's not about me,
 # Miss", "education session only", or a sentence that is only "No concerns." (", just logging")
@@ -236,12 +241,50 @@ def taught_not_happening(text: str) -> bool:
     return any(_TAUGHT.search(x) for x in sentences) and any(_ALL_CLEAR.search(x) for x in sentences)
 
 
+# A report by others (a rumour, an anonymous call, "two girls told their tutor that…", "the younger ones
+# were saying…") ...
+_HEARSAY = re.compile(
+    r"\b(rumou?rs?|rumou?red|anonymous(ly)?|alleg(ation|ations|ed|es|ing)|"
+    r"(were|was|are|is|kept|keep|have been|had been) (saying|claiming|posting|telling (people|everyone))|"
+    r"(girls|boys|pupils|students|peers|classmates|children|ones|friends|parents|someone|somebody|people|"
+    r"a group|a parent|a neighbour) (told|reported|said|say|says|claimed|claim|posted)|"
+    r"told (a group|the group|his friends|her friends|friends|the class|classmates|peers)|"
+    r"reported that|claim(ed|s)? that|posted (that|on))\b"
+)
+# ... that the note looked into and records as unfounded: "rumour unfounded", "looks malicious",
+# "allegation not substantiated", or a sentence that is only "No concerns re Marcus." / "No concern
+# about gangs or weapons." / "No forced marriage concern."
+_UNFOUNDED = re.compile(
+    r"\b(unfounded|unsubstantiated|not substantiated|(looks|looked|seems|seemed|appears|appeared|was|is) "
+    r"(to be )?malicious|(rumou?r|allegation|report|claim|story)s? (was |were |is |are )?"
+    r"(untrue|false|not true|unfounded|made up))\b"
+    r"|^(no|nil) (\w+ ){0,3}concerns?\W*$"
+)
+# ... "No concerns re Marcus.", "No concern about gangs or weapons." (the child by name, or the concern;
+# not "No concerns about attendance", which says nothing of the report)
+_NO_CONCERN_ABOUT = re.compile(
+    r"^(?i:no|nil) (?i:\w+ ){0,3}(?i:concerns?) (?i:about|re|regarding|around|for) "
+    r"([A-Z][a-z]+|(?i:him|her|them|gangs|weapons|knives|exploitation|drugs|(the )?(allegation|rumou?r|report|claim)))"
+    r"( (?i:or|and) \w+)?\W*$"
+)
+
+
+def reported_and_ruled_out(sentence: str, text: str) -> bool:
+    """Whether the sentence reports what others said (a rumour, an anonymous report) and the note
+    records, in its own words, that it was looked into and is unfounded."""
+    if not _HEARSAY.search(sentence.lower()):
+        return False
+    return any(_UNFOUNDED.search(x.lower()) or _NO_CONCERN_ABOUT.search(x) for x in split_sentences(text))
+
+
 def not_about_this_child(sentence: str, text: str | None = None) -> str | None:
     """Why the sentence does not say a concern is happening to this child ('a topic', 'a question',
     'someone else'), or None when it may be. See _TOPIC, _ABOUT_THIS_CHILD, _SOMEONE_ELSE. With the
     whole note (`text`), a sentence of a note that records a topic and says nothing has happened
     (`taught_not_happening`) is that topic too, unless it says it is about this child."""
     s = sentence.lower()
+    if text is not None and reported_and_ruled_out(s, text):
+        return "a report the note looked into and found unfounded"
     if _ABOUT_THIS_CHILD.search(s):
         return None
     if _TOPIC.search(s):

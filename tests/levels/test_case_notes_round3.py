@@ -88,3 +88,71 @@ def test_a_friend_telling_her_about_her_own_dad_may_be_about_this_child():
 
 def test_bleeding_with_no_account_or_a_doubtful_one_is_still_immediate():
     assert rules_only("Kai, 6, was bleeding from the ear at drop-off; mum said he fell.").immediate_danger
+
+
+# Rules' level 4 on a note a DSL would call 1 or 2: (what the note explains, the real thing)
+BOTH_WAYS = [
+    pytest.param(
+        "Rumour in the Y9 group chat that Jordan (13) is 'dealing for a gang'. Bag search with consent: "
+        "nothing. Police have no intelligence, attendance 96%. Rumour unfounded.",
+        "Rumour in the Y9 group chat that Jordan (13) is dealing for a gang. He has a second phone, "
+        "£300 cash and goes missing at weekends.",
+        id="a rumour the note looked into and found unfounded",
+    ),
+    pytest.param(
+        "Anonymous call that Ella (14) is being sexually exploited by older men. Checked with police and "
+        "school: nothing known; the call looks malicious after a falling-out.",
+        "Ella (14) is being picked up by older men who give her vodka and money.",
+        id="an anonymous report that looks malicious",
+    ),
+    pytest.param(
+        "The item in Ryan's (11) bag was a plastic comb shaped like a flick-knife from a joke shop.",
+        "Ryan (11) had a flick-knife in his bag and showed it at the bus stop.",
+        id="a toy, not a weapon",
+    ),
+    pytest.param(
+        "Ran the FGM / body-safety session with Y9. Lily (14) asked where FGM happens for her project. "
+        "No concerns for Lily.",
+        "Lily (14) told me her aunt has a cutting ceremony planned for her in the summer.",
+        id="a session on the topic",
+    ),
+    pytest.param(
+        "Ava (12). Family well known to school; mum is a parent governor and dad coaches the netball team.",
+        "Ava (14) gave birth last month and is living with her boyfriend's family.",
+        id="mum is a parent, not the child",
+    ),
+    pytest.param(
+        "Leon (15): his dad was convicted of assaulting his mum in 2010; there has been no contact since. "
+        "Leon is low after his nan died.",
+        "Leon (15): mum's new partner, a convicted sex offender, has moved in with the family.",
+        id="a convicted adult with no contact since",
+    ),
+    pytest.param(
+        "Ben (10) was hit on the cheek by a cricket ball at nets; the coach saw it and filled in the form.",
+        "Ben (10) says his dad hit him on the cheek with a belt.",
+        id="hit by a ball, not a person",
+    ),
+    pytest.param(
+        "Rosa (11 months) is cruising. I saw her bump her forehead on the table edge; small red mark, mum "
+        "comforted her straight away.",
+        "Rosa (4 months) has a small red mark on her forehead that mum cannot explain.",
+        id="a cruising baby's bump the HV saw",
+    ),
+    pytest.param(
+        "Kids at youth club called Tom (12) 'possessed' after he did a demon voice watching a horror film "
+        "at a sleepover. Nobody has suggested anything about spirits, curses or deliverance.",
+        "Tom (12) says his pastor told his mum he is possessed and they beat him to get the spirit out.",
+        id="a joke among children, not faith-based abuse",
+    ),
+]
+
+
+@pytest.mark.parametrize(("explained", "concern"), BOTH_WAYS)
+def test_what_the_note_explains_is_not_level_4_and_the_real_thing_still_is(explained, concern):
+    assert rules_only(explained).level != 4, explained
+    assert rules_only(concern).level == 4, concern
+
+
+def test_a_rumour_with_no_finding_is_still_read():
+    note = "Rumour that Jordan (13) is dealing for a gang and carrying a knife. No concerns about attendance."
+    assert rules_only(note).level == 4

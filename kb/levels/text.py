@@ -156,13 +156,15 @@ _TOPIC = re.compile(
     r"poster|presentation|documentary|statistics|debate|quiz|curriculum|research(ing|ed)?|"
     r"awareness (week|day|session|campaign)|(on|in) the (local |national )?news|news (story|item|report)|"
     r"(a|the) (film|novel|book|tv (programme|series)|story) (about|on)|fiction(al)?|"
-    r"(wrote|writes|writing|written|read|reads|reading|watched|watching) (a |an |the )?(horror |scary |short )?"
+    r"(wrote|writes|writing|written|read|reads|reading|watched|watching) (a |an |the )?"
+    r"(horror |scary |short )?"
     r"(story|poem|essay|book|novel|film|play|article)\b|"
     r"how (you|you.d|you would|someone|people|one) (would |could |might |can )?(know|tell|spot|help)|"
     r"what (you|you.d|you should|to) do if|what would happen if|"
     r"asked (me |us |staff |the teacher )?what \W?\w+\W? (means?|is)\b|"
     r"(education|training|information|awareness|safety|safeguarding) (session|evening|day|talk|event)|"
-    r"(ran|run|running|delivered|led|did|held) (the|a|an|our) [\w /'-]{0,40}\b(session|evening|talk|workshop)\b|"
+    r"(ran|run|running|delivered|led|did|held) (the|a|an|our) [\w /'-]{0,40}\b"
+    r"(session|evening|talk|workshop)\b|"
     r"\btraining (on|about|session|day|evening|fresh)\b|\b(session|sessions|unit|module) (on|about)\b|"
     r"\b(watched|showed|shown|saw) (a |the )?(short )?(clip|video|film|dvd) (on|about)\b|"
     r"\b(staff|safeguarding|county lines|prevent|awareness) training\b|"
@@ -264,7 +266,8 @@ _UNFOUNDED = re.compile(
 # not "No concerns about attendance", which says nothing of the report)
 _NO_CONCERN_ABOUT = re.compile(
     r"^(?i:no|nil) (?i:\w+ ){0,3}(?i:concerns?) (?i:about|re|regarding|around|for) "
-    r"([A-Z][a-z]+|(?i:him|her|them|gangs|weapons|knives|exploitation|drugs|(the )?(allegation|rumou?r|report|claim)))"
+    r"([A-Z][a-z]+|(?i:him|her|them|gangs|weapons|knives|exploitation|drugs|"
+    r"(the )?(allegation|rumou?r|report|claim)))"
     r"( (?i:or|and) \w+)?\W*$"
 )
 

@@ -57,6 +57,8 @@ def test_every_passage_text_is_exactly_its_corpus_lines(real_searcher) -> None:
 
 
 def test_every_passage_origin_span_in_the_seed_holds_its_words(real_searcher, real_settings) -> None:
+    if not real_settings.seeds_dir.is_dir():
+        pytest.skip(f"seed documents not present at {real_settings.seeds_dir}")
     index = real_searcher.index
     seeds: dict[str, list[str]] = {}
     for passage in index.passages:

@@ -110,19 +110,6 @@ def _previous_state(
     except (OSError, ValueError):
         pass  # a build from before heading vectors: they are embedded afresh
     try:
-        offsets = np.load(build / TOKEN_OFFSETS)
-        tokens = np.load(build / TOKEN_VECTORS, mmap_mode="r")
-        if len(offsets) == len(records) + 1:
-            by_key.update(
-                {
-                    TOKENS_PREFIX + r["embed_key"]: np.array(tokens[offsets[i] : offsets[i + 1]])
-                    for i, r in enumerate(records)
-                    if "embed_key" in r
-                }
-            )
-    except (OSError, ValueError):
-        pass  # a build from before the reranker: token vectors are made afresh
-    try:
         questions = np.load(build / QUESTION_VECTORS)
         keys = [question_key(model, q) for r in records for q in r.get("questions", [])]
         if len(keys) == len(questions):
@@ -132,7 +119,23 @@ def _previous_state(
     return by_key, {d["source"]: d for d in docs}, build
 
 
-TOKENS_PREFIX = "tokens:"  # previous-build token vectors ride in the same by-key dict
+def _previous_tokens(build: Path | None) -> dict[str, np.ndarray]:
+    """The serving build's passage token vectors (the reranker's) by embed key."""
+    if build is None:
+        return {}
+    try:
+        records = read_passage_records(build)
+        offsets = np.load(build / TOKEN_OFFSETS)
+        tokens = np.load(build / TOKEN_VECTORS, mmap_mode="r")
+    except (OSError, ValueError):
+        return {}  # a build from before the reranker: token vectors are made afresh
+    if len(offsets) != len(records) + 1:
+        return {}
+    return {
+        r["embed_key"]: np.array(tokens[offsets[i] : offsets[i + 1]])
+        for i, r in enumerate(records)
+        if "embed_key" in r
+    }
 
 
 def question_key(model: str, question: str) -> str:
@@ -206,23 +209,20 @@ def _embed(
 ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
     """Passage vectors, heading-path vectors and the passages' token vectors (the reranker's),
     reusing the previous build's by key; a passage embedded afresh gives both in one pass."""
-    missing = {}
-    for record in records:
-        key = record["embed_key"]
-        if (key not in previous or key not in previous_tokens) and key not in missing:
-            missing[key] = _embedding_input(record)
-    fresh: dict[str, np.ndarray] = {}
-    fresh_tokens: dict[str, np.ndarray] = {}
+    missing = {
+        r["embed_key"]: _embedding_input(r)
+        for r in records
+        if r["embed_key"] not in previous or r["embed_key"] not in previous_tokens
+    }
+    vectors, tokens = dict(previous), dict(previous_tokens)
     if missing:
-        rows, tokens = get_encoder(settings.model).encode_with_tokens(list(missing.values()))
-        fresh = dict(zip(missing, rows, strict=True))
-        fresh_tokens = dict(zip(missing, tokens, strict=True))
-    passages, embedded = _vectors_for(
-        settings, [(r["embed_key"], r) for r in records], _embedding_input, {**previous, **fresh}
-    )
-    embedded = sum(1 for r in records if r["embed_key"] in fresh)
+        rows, token_rows = get_encoder(settings.model).encode_with_tokens(list(missing.values()))
+        vectors.update(zip(missing, rows, strict=True))
+        tokens.update(zip(missing, token_rows, strict=True))
+    passages = np.stack([vectors[r["embed_key"]] for r in records]).astype(np.float32)
+    embedded = sum(1 for r in records if r["embed_key"] in missing)
     report.embedded, report.reused = embedded, len(records) - embedded
-    token_rows = [fresh_tokens.get(r["embed_key"], previous_tokens.get(r["embed_key"])) for r in records]
+    token_rows = [tokens[r["embed_key"]] for r in records]
     headings, _ = _vectors_for(settings, [(r["heading_key"], r) for r in records], heading_text_of, previous)
     return passages, headings, token_rows
 
@@ -379,9 +379,7 @@ def _build_locked(settings: Settings, report: BuildReport, started: float) -> Bu
             + ("".join(f"\n  {e}" for e in report.errors))
         )
     t = time.perf_counter()
-    previous_tokens = {
-        k[len(TOKENS_PREFIX) :]: v for k, v in previous_vectors.items() if k.startswith(TOKENS_PREFIX)
-    }
+    previous_tokens = _previous_tokens(prev_build)
     vectors, heading_vectors, token_rows = _embed(
         settings, records, previous_vectors, previous_tokens, report
     )

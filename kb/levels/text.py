@@ -13,10 +13,10 @@ _NEGATION = re.compile(
     r"nothing (about|of|around|regarding|re|to indicate)|"
     r"(do|does|did|is|are|was|were|has|have|had|wo|would|could|should|ca|must)n['’]?t)\W+(\w+\W+){0,2}$"
     # "nobody has been hit", "no one was hurt" (but "no one knows dad hits her" is not negated)
-    r"|\b(nobody|no-one|no one)\s+((has|had|is|was|were|ever|got|gets)\s+){0,2}(been\s+)?$"
+    r"|\b(nobody|no-one|no one)\s+((has|had|is|was|were|ever|got|gets)\s+){0,2}(been\s+)?(\w+\s+(or|nor|and)\s+)?$"
     # a list after "no": "no pressure, age gap or exploitation" (but "no one knows dad hits her or…" is
     # not a negation of what follows)
-    r"|\bno\s+(?!one\b)\w+(\s+\w+)?(,\s*\w+(\s+\w+)?)*,?\s+(or|nor)\s+(\w+\s+)?$"
+    r"|\bno\s+(?!one\b)\w+(\s+\w+)?(,\s*\w+(\s+\w+)?)*,?\s+(or|nor)\s+(\w+\s+)?((of|about)\s+)?$"
 )
 # "no concerns about her care, hygiene or weight", "no suggestion of any violence": a
 # negating phrase covers the rest of its clause (clauses end at . ; : and at but/whereas).
@@ -39,7 +39,18 @@ _RULED_OUT = re.compile(
     r"\w+ (is|was|are|were|has been|had been)|"
     r"no (signs?|indication|suggestion) (that )?(?=(he|she|they|anyone|any|of)\b))\b[^.;:!?,]*$"
 )
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+|\s+(?:but|whereas)\s+")
+# a full stop after a common abbreviation ("incl.", "e.g.", "approx.", "Dr.") or an initial ("J. Smith")
+# does not end a sentence
+_ABBREVIATIONS = ("incl", "e.g", "i.e", "approx", "dr", "mr", "mrs", "ms", "st", "vs", "ref", "tel")
+_NOT_AN_END = "".join(
+    rf"(?<!\b{re.escape(form)}\.)" for a in _ABBREVIATIONS for form in (a, a.capitalize(), a.upper())
+)
+# ... and one after a closing quotation mark does: 'Mum didn't do anything." No injuries'
+_SENTENCE_SPLIT = re.compile(
+    rf"(?<=[.!?;]){_NOT_AN_END}(?<!\s[A-Z]\.)(?<!^[A-Z]\.)\s+|(?<=[.!?]['\"\u201d\u2019)])\s+(?=[A-Z\"\u201c'(])"
+    r"|\n+"
+)
+_CLAUSE_SPLIT = re.compile(_SENTENCE_SPLIT.pattern + r"|\s+(?:but|whereas)\s+")
 _NUMBER_WORDS = {
     w: n
     for n, w in enumerate(
@@ -101,7 +112,7 @@ def drop_quote_marks(text: str) -> str:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences and clauses, each a unit the rules and the encoder look at."""
-    parts = (p.strip(" ,") for p in _SENTENCE_SPLIT.split(text))
+    parts = (p.strip(" ,") for p in _CLAUSE_SPLIT.split(text))
     return [p for p in parts if len(p) > 2]
 
 
@@ -192,6 +203,12 @@ _ABOUT_THIS_CHILD = re.compile(
     r"for a friend|(it.s|it is|it was) (really )?(her|him)\b|"
     r"(is|are|was|were) going to (be|have)|will be (taken|cut|married)|plans? (to|for) (her|him))"
 )
+# what the child told: a note's own all-clear does not override a disclosure in the same note
+_DISCLOSED = re.compile(
+    r"\b(happen(ed|s|ing)? to (her|him|me)|done to (her|him|me)|disclos\w*|"
+    r"told (me|us|staff|her teacher|his teacher|the teacher|a teacher) (that )?(she|he|they|her|his|my|mum|dad)|"
+    r"(scared|frightened|afraid|terrified) (of (him|her|them|his|her|their|my|dad|mum|going|being|what)|to (go|tell)))"
+)
 _SOMEONE_ELSE = re.compile(
     r"\b(a|his|her|their) (friend|cousin|classmate|neighbour|peer)(.s)? "
     r"(cousin |brother |sister |friend |mum |dad )?(was|is|has been|had been|got)\b"
@@ -260,7 +277,7 @@ _UNFOUNDED = re.compile(
     r"\b(unfounded|unsubstantiated|not substantiated|(looks|looked|seems|seemed|appears|appeared|was|is) "
     r"(to be )?malicious|(rumou?r|allegation|report|claim|story)s? (was |were |is |are )?"
     r"(untrue|false|not true|unfounded|made up))\b"
-    r"|^(no|nil) (\w+ ){0,3}concerns?\W*$"
+    r"|^(no|nil) (\w+ ){0,5}concerns?\W*$"
 )
 # ... "No concerns re Marcus.", "No concern about gangs or weapons." (the child by name, or the concern;
 # not "No concerns about attendance", which says nothing of the report)
@@ -280,6 +297,31 @@ def reported_and_ruled_out(sentence: str, text: str) -> bool:
     return any(_UNFOUNDED.search(x.lower()) or _NO_CONCERN_ABOUT.search(x) for x in split_sentences(text))
 
 
+# The writer's own verdict on the whole note, as a sentence of its own: "No concerns for Jayden.",
+# "No safeguarding concerns about the injury.", "No forced marriage or honour concern.", "Nothing to
+# follow up.", "DSL agreed no Prevent referral needed.", "Logged for info only." (not "No concerns
+# about attendance", which judges one thing only). None of the 1,681 labelled level-4 cases has one.
+_VERDICT = re.compile(
+    r"^(there (is|are|were|was) )?(no|nil) (\w+ ){0,5}(concerns?|worries|issues)"
+    r"( (for|about|re|regarding|around|over) (?!(?i:mum|dad|mother|father|nan|gran|grandma|grandad|baby|sister|"
+    r"brother|parents?|carers?)\b)(?-i:[A-Z][a-z]+)( or (her|his|their) \w+)?"
+    r"| (for|about|re|regarding|around) (him|her|them|this|that|the (injury|child|children|family|boy|girl|"
+    r"incident|bruise|mark|cut)))?"
+    r"( (raised|noted|identified|seen|found))?( (at|for) (this|the) (time|stage|moment|point))?\W*$"
+    r"|^nothing (further |else )?to (follow up|action|report|do)\W*$"
+    r"|^(\w+ ){0,3}(agreed |decided |confirmed )?no (\w+ )?(referral|action|follow[- ]up)s? (is |was )?"
+    r"(needed|required|necessary|indicated)\W*$"
+    r"|^(logged|recorded|noted)( (it|this))? for (info|information)( only)?\W*$",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=256)
+def note_all_clear(text: str) -> bool:
+    """Whether the writer gives the note its own all-clear in a sentence of its own (_VERDICT)."""
+    return any(_VERDICT.search(x.strip()) for x in _SENTENCE_SPLIT.split(text))  # whole sentences: not "…, but"
+
+
 def not_about_this_child(sentence: str, text: str | None = None) -> str | None:
     """Why the sentence does not say a concern is happening to this child ('a topic', 'a question',
     'someone else'), or None when it may be. See _TOPIC, _ABOUT_THIS_CHILD, _SOMEONE_ELSE. With the
@@ -288,6 +330,8 @@ def not_about_this_child(sentence: str, text: str | None = None) -> str | None:
     s = sentence.lower()
     if text is not None and reported_and_ruled_out(s, text):
         return "a report the note looked into and found unfounded"
+    if text is not None and note_all_clear(text) and not _DISCLOSED.search(s):
+        return "a concern the note itself rules out"
     if _ABOUT_THIS_CHILD.search(s):
         return None
     if _TOPIC.search(s):

@@ -1,0 +1,134 @@
+"""Case notes read as a designated safeguarding lead would, fourth round (issue 18): the writer's own
+verdict on the note ("No concerns for Jayden.", "Nothing to follow up.") rules out the alarming words
+it looked into; a sentence is not cut at "incl." and is cut after a closing quotation mark; "nobody
+has hurt or touched her" is negated whole; a witnessed or confirmed accident explains a black eye and
+a toddler's scald; hitting staff is not domestic abuse. Every case is our own, each tested both ways;
+none is a labelled or blind case."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from kb.levels.assess import assess_scenario  # noqa: E402
+from kb.levels.text import negated, note_all_clear, split_sentences  # noqa: E402
+
+CP = "cambs-peterborough-2018"
+BROMLEY = "bromley-2011"
+
+
+def rules_only(text: str, framework: str = CP):
+    return assess_scenario(text, framework_id=framework, use_embeddings=False)
+
+
+@pytest.mark.parametrize(
+    "sentence, verdict",
+    [
+        ("No concerns for Jayden.", True),
+        ("No safeguarding concerns about the injury.", True),
+        ("No forced marriage or honour concern.", True),
+        ("Nothing to follow up.", True),
+        ("DSL agreed no Prevent referral needed.", True),
+        ("Logged for info only.", True),
+        ("No concerns about attendance.", False),  # one thing judged, not the note
+        ("No concerns for Mum.", False),  # the parent, not the child
+        ("No forced marriage concern, but she is scared.", False),  # a 'but' keeps it open
+        ("No concerns raised by school previously.", False),
+    ],
+)
+def test_the_writers_own_verdict(sentence: str, verdict: bool) -> None:
+    assert note_all_clear("Spoke to Amira (14) today. " + sentence) is verdict
+
+
+VERDICT_BOTH_WAYS = [
+    # (the note's verdict rules it out, the same words with the concern happening to this child)
+    pytest.param(
+        "PSHE log, Yr 9. Lesson on forced marriage vs arranged marriage, incl. the Forced Marriage Unit "
+        "video. Amina (14) asked whether her cousin's wedding next month counts as forced; her cousin is 24 "
+        "and chose him. No concerns for Amina or her cousin.",
+        "PSHE log, Yr 9. Amina (14) stayed behind and told me that her parents are arranging her marriage to "
+        "a man in Pakistan and she does not want it; she is frightened to go home.",
+        id="a lesson and a question, with the writer's all-clear",
+    ),
+    pytest.param(
+        "Youth group, Fri. Tomasz (13) asked me whether people can be possessed by demons, like in the film "
+        "his friends watched. Mum says it was rubbish. Nothing to follow up.",
+        "Youth group, Fri. Tomasz (13) said the pastor at his uncle's church told his mum he is possessed by "
+        "a demon and they held him down to pray it out of him; he has bruises on his arms.",
+        id="a question about possession",
+    ),
+    pytest.param(
+        "Police note. A Snapchat post said Jayden (15) was in a gang and had a shank at the bus stop. CCTV "
+        "shows an older male who is not a pupil; Jayden was at football training, coach confirmed. "
+        "No concerns for Jayden.",
+        "Police note. Jayden (15) was found with a knife in his bag at the bus stop and says he is in a gang "
+        "and has to do runs to Peterborough for older boys.",
+        id="a post looked into and found to be someone else",
+    ),
+]
+
+
+@pytest.mark.parametrize("ruled_out, happening", VERDICT_BOTH_WAYS)
+def test_a_note_that_rules_out_its_topic_is_not_level_4(ruled_out: str, happening: str) -> None:
+    assert rules_only(ruled_out).level != 4
+    assert rules_only(happening).level == 4
+
+
+def test_sentences_are_not_cut_at_abbreviations_and_are_cut_after_quotes() -> None:
+    assert split_sentences("Lesson 3, incl. the FMU video. Dr. Patel saw him. A&E. Harry came.") == [
+        "Lesson 3, incl. the FMU video.",
+        "Dr. Patel saw him.",
+        "A&E.",
+        "Harry came.",
+    ]
+    assert split_sentences('He said: "Mum didn\'t do anything." No injuries.') == [
+        'He said: "Mum didn\'t do anything."',
+        "No injuries.",
+    ]
+
+
+def test_a_negated_list_covers_every_item() -> None:
+    says = "Says nobody has hurt or touched her"
+    assert negated(says, says.index("touched"))
+    seen = "No cash, phones or signs of exploitation seen"
+    assert negated(seen, seen.index("exploitation"))
+    knows = "no one knows dad hits her"
+    assert not negated(knows, knows.index("hits"))
+
+
+EXPLAINED = [
+    # (a single accident witnessed or confirmed, the same injury with doubt about it)
+    pytest.param(
+        "U12s match, Sun. Kai (11) clashed heads with their centre back going up for a header; I saw it and "
+        "so did the ref. Cut above his eyebrow, ice pack, dad took him to the minor injuries unit. "
+        "Expect a black eye tomorrow.",
+        "Kai (11) came in with a black eye. He won't say what happened and looked scared when I asked.",
+        id="a black eye from a witnessed clash of heads",
+    ),
+    pytest.param(
+        "HV visit. Mason (14 months, walks) has a small healing scald on his hand: he grabbed her tea on Sunday; her "
+        "mum saw it, ran it under cold water and took him to the minor injuries unit. Discharge letter seen.",
+        "HV visit. Mason (14 months) has a scald on his hand. Mum says he grabbed her tea, then said he "
+        "touched the kettle; she did not seek any treatment.",
+        id="a walking toddler's scald seen by his gran",
+    ),
+]
+
+
+@pytest.mark.parametrize("explained, doubtful", EXPLAINED)
+def test_a_witnessed_accident_is_not_level_4(explained: str, doubtful: str) -> None:
+    calm = rules_only(explained, BROMLEY)
+    assert calm.level != 4 and not calm.immediate_danger
+    assert rules_only(doubtful, BROMLEY).level == 4
+
+
+def test_hitting_staff_is_not_domestic_abuse() -> None:
+    meltdowns = (
+        "SENCO. Noah (8), autism: up to 5 meltdowns a day, two exclusions for hitting staff, sleeping 3-4 hrs "
+        "a night per mum. Plan: CAF with the family, CAMHS, short breaks."
+    )
+    assert "domestic-abuse-serious" not in rules_only(meltdowns).concerns
+    assert "domestic-abuse-serious" in rules_only("Noah (8) said dad keeps hitting mum when he is drunk.").concerns

@@ -167,6 +167,7 @@ _TOPIC = re.compile(
     r"poster|presentation|documentary|statistics|debate|quiz|curriculum|research(ing|ed)?|"
     r"awareness (week|day|session|campaign)|(on|in) the (local |national )?news|news (story|item|report)|"
     r"(a|the) (film|novel|book|tv (programme|series)|story) (about|on)|fiction(al)?|"
+    r"(after |since )?(reading|read) about|(safeguarding )?(bulletin|newsletter)|"
     r"(wrote|writes|writing|written|read|reads|reading|watched|watching) (a |an |the )?"
     r"(horror |scary |short )?"
     r"(story|poem|essay|book|novel|film|play|article)\b|"
@@ -220,7 +221,10 @@ _SOMEONE_ELSE = re.compile(
 _HISTORICAL = re.compile(
     r"\b(years ago|(last|in) (19|20)\d\d|in 20\d\d|when (she|he|they) (was|were) (a baby|a toddler|little|"
     r"younger|in (nursery|reception|primary|year \d))|previously|historic(al(ly)?)?|in the past|"
-    r"(a|two|three|several|some) (years|months) (ago|before)|used to|back in)\b"
+    r"(a|two|three|several|some) (years|months) (ago|before)|used to|back in|"
+    # "in Oct 2009", "the case was closed in Feb 2010"
+    r"(in|since|until|from|by|between) (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\w* (19|20)\d\d|"
+    r"(case|referral|plan) (was |were )?closed)\b"
 )
 
 # ... unless the same sentence brings it to now: "he hit her years ago and is back", "again"
@@ -305,10 +309,14 @@ _VERDICT = re.compile(
     r"^(there (is|are|were|was) )?(no|nil) (\w+ ){0,5}(concerns?|worries|issues)"
     r"( (for|about|re|regarding|around|over) (?!(?i:mum|dad|mother|father|nan|gran|grandma|grandad|baby|sister|"
     r"brother|parents?|carers?)\b)(?-i:[A-Z][a-z]+)( or (her|his|their) \w+)?"
-    r"| (for|about|re|regarding|around) (him|her|them|this|that|the (injury|child|children|family|boy|girl|"
-    r"incident|bruise|mark|cut)))?"
-    r"( (raised|noted|identified|seen|found))?( (at|for) (this|the) (time|stage|moment|point))?\W*$"
+    r"| (for|about|re|regarding|around|at) (him|her|them|this|that|there|home|home life|the (injury|child|children|"
+    r"family|boy|girl|incident|bruise|mark|cut)))?"
+    r"( there)?( (raised|noted|identified|seen|found))?( (at|for) (this|the) (time|stage|moment|point))?\W*$"
     r"|^nothing (further |else )?to (follow up|action|report|do)\W*$"
+    # "Nothing suggests he's involved or frightened for himself.", "Logged, no further action."
+    r"|^nothing (else |further )?(suggests|to suggest|indicates|to indicate) (that )?(he|she|they|(?-i:[A-Z][a-z]+))"
+    r"(.s| is| are| has| was)? ?(\w+ ){0,2}(at risk|involved|in danger|harmed|being (harmed|hurt|abused|exploited|groomed))\b"
+    r"|^((logged|recorded|noted),? )?(no further action|nfa)\b"
     r"|^(\w+ ){0,3}(agreed |decided |confirmed )?no (\w+ )?(referral|action|follow[- ]up)s? (is |was )?"
     r"(needed|required|necessary|indicated)\W*$"
     r"|^(logged|recorded|noted)( (it|this))? for (info|information)( only)?\W*$",

@@ -33,6 +33,10 @@ def rules_only(text: str, framework: str = CP):
         ("Nothing to follow up.", True),
         ("DSL agreed no Prevent referral needed.", True),
         ("Logged for info only.", True),
+        ("Nothing suggests he's involved or frightened for himself.", True),
+        ("Logged, no further action, continue normal observation.", True),
+        ("No concern there.", True),
+        ("Police attended, NFA.", False),  # an incident's outcome, not the writer's verdict
         ("No concerns about attendance.", False),  # one thing judged, not the note
         ("No concerns for Mum.", False),  # the parent, not the child
         ("No forced marriage concern, but she is scared.", False),  # a 'but' keeps it open
@@ -132,3 +136,76 @@ def test_hitting_staff_is_not_domestic_abuse() -> None:
     )
     assert "domestic-abuse-serious" not in rules_only(meltdowns).concerns
     assert "domestic-abuse-serious" in rules_only("Noah (8) said dad keeps hitting mum when he is drunk.").concerns
+
+
+WORDS_BOTH_WAYS = [
+    # (not this child's harm, the same words as harm to this child)
+    pytest.param(
+        "Childminder: Kofi (4) wears a bracelet his grandmother gave him to protect him from the evil eye. "
+        "He is meeting his milestones and his parents are warm and attentive.",
+        "Childminder: Kofi (4) said his grandmother says he has the evil eye and that is why she beats him "
+        "and makes him sleep on the floor.",
+        id="a charm against the evil eye",
+    ),
+    pytest.param(
+        "HV new birth visit. Mum told me she had FGM as a child; she and her husband are against FGM and "
+        "their daughter Ayan (4) will never be cut. No travel planned.",
+        "HV new birth visit. Ayan (4): mum told me the family is planning a special ceremony in Somalia this "
+        "summer so that Ayan can be cut like her sisters.",
+        id="parents against FGM",
+    ),
+    pytest.param(
+        "HV 8-week contact. Nadia's mood is low; her husband Karim is supportive and has arranged to work from "
+        "home two days a week. Baby Yusuf, 8 weeks old, is feeding well.",
+        "Sana (15) told me her family has arranged for her to marry a cousin in Pakistan; she does not want to.",
+        id="a husband who arranged to work from home",
+    ),
+    pytest.param(
+        "Class teacher. After reading about breast ironing in a safeguarding bulletin I checked on Esther "
+        "(11); she changes for PE with everyone else and has no marks.",
+        "Class teacher. Esther (11) told me her aunt presses hot stones on her chest every night to stop "
+        "her breasts growing.",
+        id="a worry prompted by a bulletin",
+    ),
+    pytest.param(
+        "DSL file note, 14/03/2011. Reviewed Harvey's (9) file. Children's Social Care assessed, dad left and "
+        "had a non-molestation order, and the case was closed in Feb 2010 with no further incidents. "
+        "Harvey worries before tests.",
+        "DSL note. Last night dad assaulted mum at home and Harvey (9) was hit trying to stop him.",
+        id="a case closed in Feb 2010",
+    ),
+]
+
+
+@pytest.mark.parametrize("not_harm, harm", WORDS_BOTH_WAYS)
+def test_alarming_words_that_are_not_harm_to_this_child(not_harm: str, harm: str) -> None:
+    assert rules_only(not_harm).level != 4
+    assert rules_only(harm).level == 4
+
+
+IMMEDIATE_BOTH_WAYS = [
+    pytest.param(
+        "Head of year: Leo (14) posted 'I'll kill you' to a mate in the class group chat after an argument "
+        "about a football game. They made up the next day and both laughed about it.",
+        "Head of year: Leo (14) posted 'I'll kill you' to a mate in the class group chat and a photo of a "
+        "knife; the boy is frightened to come to school.",
+        id="words between friends, laughed off",
+    ),
+    pytest.param(
+        "School counsellor: Dan (14) has been cutting his thighs for four months and sees CAMHS fortnightly. "
+        "He denies any plan to end his life.",
+        "School counsellor: Dan (14) told me he plans to end his life tonight and has saved up tablets.",
+        id="a denied plan",
+    ),
+    pytest.param(
+        "Paediatrician. Lily (7) has cerebral palsy; mum carries her up the stairs and now has a back injury.",
+        "Paediatrician. Lily (7) is bleeding now from a cut to her head; she says her stepdad pushed her.",
+        id="a parent's back injury",
+    ),
+]
+
+
+@pytest.mark.parametrize("calm, danger", IMMEDIATE_BOTH_WAYS)
+def test_immediate_danger_both_ways(calm: str, danger: str) -> None:
+    assert not rules_only(calm).immediate_danger
+    assert rules_only(danger).immediate_danger

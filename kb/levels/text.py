@@ -23,8 +23,9 @@ _NEGATION = re.compile(
 _NEGATING_PHRASE = re.compile(
     r"\b(no|nor any|nothing to suggest|not any|there (is|are|was|were) no)\s+(\w+\s+)?"
     r"(signs?|evidence|suggestions?|indications?|history|reports?|mention|concerns?|worries|"
-    r"issues|disclosures?|indicators?|marks|injuries|problems|thoughts|plans|intent(?:ions?)?)\s+(of|about|around|regarding|with|"
-    r"that|to suggest|(?=(he|she|they|the child|anyone|any)\b))\b[^.;:!?]*$"
+    r"issues|disclosures?|indicators?|marks|injuries|problems|thoughts|plans|intent(?:ions?)?|intelligence|information|"
+    r"links?|talk)\s+(of|about|around|regarding|with|to|that|to suggest|linking|connecting|"
+    r"(?=(he|she|they|the child|anyone|any|him|her)\b))\b[^.;:!?]*$"
     # "Nobody has suggested anything about spirits, curses or deliverance"
     r"|\b(nobody|no one|no-one) (has |had |ever )*(suggested|mentioned|raised|said|reported) anything "
     r"(about|of|like|to do with)\b[^.;:!?]*$"
@@ -66,7 +67,7 @@ _AGE = re.compile(
     r"|\b(?:boy|girl|child|son|daughter|pupil|student|teen(?:ager)?|lad|yp|young person|brother|"
     r"sister)\s*\((\d{1,2})\)"
     # a first name or a school year before the age in brackets: "Chloe (12)", "in Y7 (12)"
-    r"|(?-i:\b(?!(?:Level|Appendix|Section|Page|Part|Step|Tier|Stage|Band|Table|Figure|Chapter|Item|Question)\b)[A-Z][a-z]+)\s*\((\d{1,2})\s*[),;]|\b(?:y|yr|year)\s?\d{1,2}\s*\((\d{1,2})\)",
+    r"|(?-i:\b(?!(?:Level|Appendix|Section|Page|Part|Step|Tier|Stage|Band|Table|Figure|Chapter|Item|Question)\b)[A-Z][a-z]+(?: [A-Z]\.?)?)\s*\((\d{1,2})\s*[),;]|\b(?:y|yr|year)\s?\d{1,2}\s*\((\d{1,2})\)",
     re.IGNORECASE,
 )
 # "Jade, 17", "Ava 4 and Mia 7", "he's 14": a first name or a pronoun then a bare number
@@ -76,7 +77,9 @@ _NOT_A_NAME = (
     "Lesson|Set|Group|Team|Under|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tue|Tues|"
     "Wed|Thu|Thur|Thurs|Fri|Sat|Sun|January|February|March|April|May|June|July|August|September|"
     "October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|In|On|At|By|For|From|"
-    "Since|About|Over|Under|After|Before|Until|Till|Around|Approx|Only|Just|Nearly|Almost"
+    "Since|About|Over|Under|After|Before|Until|Till|Around|Approx|Only|Just|Nearly|Almost|Review|Reviewed|Plan|"
+    "Follow|Recheck|Check|Again|Every|Within|Visit|Appointment|Weighed|Weight|Aged|Age|Due|Booked|Seen|Next|Last|"
+    "Back|Wait|Waiting|Another|Repeat|Return"
 )
 # a capitalised word that is not a heading, a day or a month: read as a child's first name
 _FIRST_NAME = rf"(?-i:\b(?!(?:{_NOT_A_NAME})\b)[A-Z][a-z]+)"
@@ -181,6 +184,10 @@ _TOPIC = re.compile(
     r"\b(watched|showed|shown|saw) (a |the )?(short )?(clip|video|film|dvd) (on|about)\b|"
     r"\b(staff|safeguarding|county lines|prevent|awareness) training\b|"
     r"\b(epq|discussions|general questions)\b|\b(speech|talk|discussion) (on|about)\b|"
+    r"\b(creative writing|story writing)\b|\b(story|poem|essay|diary entry|piece of writing) (for (the|her|his|a) \w+|"
+    r"describ\w*|about a)\b|"
+    # a screening or risk assessment still to be done is process, not a finding
+    r"\b(will |to )?(complete|do|use|start) (the|a|an) ([\w-]+ ){0,2}(screening|risk assessment|toolkit|checklist)\b|"
     r"(a|the) (story|film|cartoon|programme|game|book) (with|where|in which)\b|"
     # a professional's own process: a screening or risk assessment that found it below the threshold,
     # or watching for signs of it (a high-risk finding still counts)
@@ -192,7 +199,7 @@ _TOPIC = re.compile(
 _ABOUT_THIS_CHILD = re.compile(
     r"\b(happen(ed|s|ing)? to (her|him|me|them)|done to (her|him|me)|disclos\w*|"
     r"told (me|us|staff|her teacher|his teacher|the teacher|a teacher) (that )?"
-    r"(she|he|they|her|his|my|mum|dad)|"
+    r"(she|he|they|her|his|my|mum|dad)\b(?! (friend|cousin|classmate|neighbour|mate|peer)s?\b)|"
     r"(she|he) (is|was|has been|had been|keeps being) (being )?"
     r"(hit|hurt|touched|groomed|taken|cut|threatened)|"
     r"(her|his) (own|mum|dad|mother|father|parents|stepdad|stepfather|uncle|aunt|auntie|gran|grandma|"
@@ -213,6 +220,7 @@ _DISCLOSED = re.compile(
 _SOMEONE_ELSE = re.compile(
     r"\b(a|his|her|their) (friend|cousin|classmate|neighbour|peer)(.s)? "
     r"(cousin |brother |sister |friend |mum |dad )?(was|is|has been|had been|got)\b"
+    r"|\b(a|his|her|their) (friend|cousin|classmate|neighbour|peer) (from|at|in) [^.;:!?]{0,30}\b(is|was|has been|had been|got)\b"
     # "her friend at another school told her she is going to Bangladesh to get engaged": the friend's
     # own news, told to this child ("told her that her dad…" may be about this child: not read here)
     r"|\b(a|his|her|their) (friend|cousin|classmate|neighbour|peer)\b[^.;:!?]{0,60}\b(told|tells|messaged|"
@@ -221,7 +229,7 @@ _SOMEONE_ELSE = re.compile(
 _HISTORICAL = re.compile(
     r"\b(years ago|(last|in) (19|20)\d\d|in 20\d\d|when (she|he|they) (was|were) (a baby|a toddler|little|"
     r"younger|in (nursery|reception|primary|year \d))|previously|historic(al(ly)?)?|in the past|"
-    r"(a|two|three|several|some) (years|months) (ago|before)|used to|back in|"
+    r"(a|two|three|four|five|several|some|\d+) (years?|yrs?|months?) (ago|before)|used to|back in|nothing since|"
     # "in Oct 2009", "the case was closed in Feb 2010"
     r"(in|since|until|from|by|between) (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\w* (19|20)\d\d|"
     r"(case|referral|plan) (was |were )?closed)\b"
@@ -272,6 +280,7 @@ _HEARSAY = re.compile(
     r"(girls|boys|pupils|students|peers|classmates|children|ones|friends|parents|someone|somebody|people|"
     r"a group|a parent|a neighbour) (told|reported|said|say|says|claimed|claim|posted)|"
     r"told (a group|the group|his friends|her friends|friends|the class|classmates|peers)|"
+    r"(year|yr|y) ?\d+s (told|said|reported)|"
     r"reported that|claim(ed|s)? that|posted (that|on))\b"
 )
 # ... that the note looked into and records as unfounded: "rumour unfounded", "looks malicious",
@@ -280,7 +289,10 @@ _HEARSAY = re.compile(
 _UNFOUNDED = re.compile(
     r"\b(unfounded|unsubstantiated|not substantiated|(looks|looked|seems|seemed|appears|appeared|was|is) "
     r"(to be )?malicious|(rumou?r|allegation|report|claim|story)s? (was |were |is |are )?"
-    r"(untrue|false|not true|unfounded|made up))\b"
+    r"(untrue|false|not true|unfounded|made up)|made (it|that|this|the (story|post|rumou?r)) up|"
+    r"(posted|sent|said|meant|came from) (it |this )?(as )?a (joke|prank|wind-?up)|"
+    r"no (knife|knives|weapon|blade|drugs)\b[^.;:!?]{0,30}\b(found|seen|in (his|her) (bag|locker|blazer|pocket)|"
+    r"locker (also )?clear)|nothing (of concern|found|untoward))\b"
     r"|^(no|nil) (\w+ ){0,5}concerns?\W*$"
 )
 # ... "No concerns re Marcus.", "No concern about gangs or weapons." (the child by name, or the concern;
@@ -311,7 +323,8 @@ _VERDICT = re.compile(
     r"brother|parents?|carers?)\b)(?-i:[A-Z][a-z]+)( or (her|his|their) \w+)?"
     r"| (for|about|re|regarding|around|at) (him|her|them|this|that|there|home|home life|the (injury|child|children|"
     r"family|boy|girl|incident|bruise|mark|cut)))?"
-    r"( there)?( (raised|noted|identified|seen|found))?( (at|for) (this|the) (time|stage|moment|point))?\W*$"
+    r"( there)?( (raised|noted|identified|seen|found))?( (at|for) (this|the) (time|stage|moment|point))?"
+    r"(\s*[,;:\u2013\u2014-]\s*(just|only|no|nothing|recording|recorded|logged|logging|for info)\b[^.;]*)?\W*$"
     r"|^nothing (further |else )?to (follow up|action|report|do)\W*$"
     # "Nothing suggests he's involved or frightened for himself.", "Logged, no further action."
     r"|^nothing (else |further )?(suggests|to suggest|indicates|to indicate) (that )?(he|she|they|(?-i:[A-Z][a-z]+))"
@@ -330,6 +343,11 @@ def note_all_clear(text: str) -> bool:
     return any(_VERDICT.search(x.strip()) for x in _SENTENCE_SPLIT.split(text))  # whole sentences: not "…, but"
 
 
+# "IT flagged that Josh searched 'county lines drug runner'": searches, in a note whose coursework,
+# project or EPQ they are for (_TAUGHT)
+_SEARCHED = re.compile(r"\b(searched|searches|searching|googled|looked up)\b")
+
+
 def not_about_this_child(sentence: str, text: str | None = None) -> str | None:
     """Why the sentence does not say a concern is happening to this child ('a topic', 'a question',
     'someone else'), or None when it may be. See _TOPIC, _ABOUT_THIS_CHILD, _SOMEONE_ELSE. With the
@@ -344,6 +362,8 @@ def not_about_this_child(sentence: str, text: str | None = None) -> str | None:
         return None
     if _TOPIC.search(s):
         return "a topic taught, researched or asked about"
+    if text is not None and _SEARCHED.search(s) and _TAUGHT.search(text.lower()):
+        return "searches for a piece of work"
     if _SOMEONE_ELSE.search(s):
         return "said of someone else"
     if text is not None and taught_not_happening(text):

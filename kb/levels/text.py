@@ -184,15 +184,18 @@ _TOPIC = re.compile(
     r"\b(watched|showed|shown|saw) (a |the )?(short )?(clip|video|film|dvd) (on|about)\b|"
     r"\b(staff|safeguarding|county lines|prevent|awareness) training\b|"
     r"\b(epq|discussions|general questions)\b|\b(speech|talk|discussion) (on|about)\b|"
-    r"\b(creative writing|story writing)\b|\b(story|poem|essay|diary entry|piece of writing) (for (the|her|his|a) \w+|"
+    r"\b(creative writing|story writing)\b|\b(story|poem|essay|diary entry|piece of writing|piece|play|script|monologue) "
+    r"(for (the|her|his|a) \w+|"
     r"describ\w*|about a)\b|"
+    # "Shared with the exploitation lead for info.": a service named in a record of who was told
+    r"\b(shared|passed|sent|copied|forwarded)\b[^.;:!?]{0,60}\bfor (info|information)\b|"
     # a screening or risk assessment still to be done is process, not a finding
     r"\b(will |to )?(complete|do|use|start) (the|a|an) ([\w-]+ ){0,2}(screening|risk assessment|toolkit|checklist)\b|"
     r"(a|the) (story|film|cartoon|programme|game|book) (with|where|in which)\b|"
     # a professional's own process: a screening or risk assessment that found it below the threshold,
     # or watching for signs of it (a high-risk finding still counts)
     r"\b(screening|screened|toolkit|checklist)\b(?![^.;!?]*\bhigh\b)[^.;!?]{0,40}"
-    r"\b(low|medium|standard|not at|below|negative|no (concerns|indicators))\b|"
+    r"\b(low|medium|standard|not at|below|negative|no (current |other )?(concerns|indicators))\b|"
     r"\b(watch\w*|monitor\w*|look\w* out|alert) (closely |carefully )?for (any )?"
     r"(signs?|indicators?|indications?)\b)"
 )
@@ -277,7 +280,7 @@ def taught_not_happening(text: str) -> bool:
 _HEARSAY = re.compile(
     r"\b(rumou?rs?|rumou?red|anonymous(ly)?|alleg(ation|ations|ed|es|ing)|"
     r"(were|was|are|is|kept|keep|have been|had been) (saying|claiming|posting|telling (people|everyone))|"
-    r"(girls|boys|pupils|students|peers|classmates|children|ones|friends|parents|someone|somebody|people|"
+    r"(girls|boys|lads|kids|players|team-?mates|mates|pupils|students|peers|classmates|children|ones|friends|parents|someone|somebody|people|"
     r"a group|a parent|a neighbour) (told|reported|said|say|says|claimed|claim|posted)|"
     r"told (a group|the group|his friends|her friends|friends|the class|classmates|peers)|"
     r"(year|yr|y) ?\d+s (told|said|reported)|"
@@ -292,7 +295,8 @@ _UNFOUNDED = re.compile(
     r"(untrue|false|not true|unfounded|made up)|made (it|that|this|the (story|post|rumou?r)) up|"
     r"(posted|sent|said|meant|came from) (it |this )?(as )?a (joke|prank|wind-?up)|"
     r"no (knife|knives|weapon|blade|drugs)\b[^.;:!?]{0,30}\b(found|seen|in (his|her) (bag|locker|blazer|pocket)|"
-    r"locker (also )?clear)|nothing (of concern|found|untoward))\b"
+    r"locker (also )?clear)|nothing (of concern|found|untoward)|no further action|"
+    r"(plastic|toy|fake|pretend|replica) (knife|gun|blade|weapon))\b"
     r"|^(no|nil) (\w+ ){0,5}concerns?\W*$"
 )
 # ... "No concerns re Marcus.", "No concern about gangs or weapons." (the child by name, or the concern;
@@ -318,7 +322,7 @@ def reported_and_ruled_out(sentence: str, text: str) -> bool:
 # follow up.", "DSL agreed no Prevent referral needed.", "Logged for info only." (not "No concerns
 # about attendance", which judges one thing only). None of the 1,681 labelled level-4 cases has one.
 _VERDICT = re.compile(
-    r"^(there (is|are|were|was) )?(no|nil) (\w+ ){0,5}(concerns?|worries|issues)"
+    r"^(there (is|are|were|was) )?(no|nil) ([\w-]+ ){0,5}(concerns?|worries|issues)"
     r"( (for|about|re|regarding|around|over) (?!(?i:mum|dad|mother|father|nan|gran|grandma|grandad|baby|sister|"
     r"brother|parents?|carers?)\b)(?-i:[A-Z][a-z]+)( or (her|his|their) \w+)?"
     r"| (for|about|re|regarding|around|at) (him|her|them|this|that|there|home|home life|the (injury|child|children|"

@@ -23,7 +23,11 @@ from kb.levels.stack import Stack, decide, features  # noqa: E402
 # heldout25's H2523 (a baby's torn frenulum, issue 18), missed at first sight, is caught since the
 # eighth round: the rules now read the injury, so the note's level-4 words are no longer "explained
 # away" and the learned model's 4 stands on its level-4 anchor (the CV still scores the first sight).
-KNOWN_LEVEL4_GAPS = {"heldout18": ["H1807"]}
+# Level-4 cases the first-sight rules missed and the learned model does not raise on its own in
+# leave-one-set-out. H1630 (a father convicted of a terrorism offence back in the home; first-sight
+# rules 3) joined when the session-9 case-note sets did: its stacked P(level 4) fell to 0.06. Catching it
+# by weighting level 4 in the stack cost 13-18 over-calls (docs/levels.md). Today's rules read both.
+KNOWN_LEVEL4_GAPS = {"heldout18": ["H1807"], "heldout16": ["H1630"]}
 
 
 class FixedClassifier:
@@ -124,6 +128,15 @@ def test_a_raised_level_cites_the_frameworks_own_level_4_indicator():
 
 
 @pytest.mark.slow
+def test_todays_rules_read_the_known_level4_gaps():
+    from kb.levels.assess import rules_level
+    from kb.levels.model import case_examples
+
+    gaps = {i for ids in KNOWN_LEVEL4_GAPS.values() for i in ids}
+    found = {e.id: rules_level(e, None) for e in case_examples(None, list(KNOWN_LEVEL4_GAPS)) if e.id in gaps}
+    assert found == {i: 4 for i in gaps}
+
+
 def test_leave_one_set_out_combined_has_no_level4_under_calls():
     """The model trained on the other sets + indicators, the stack on the other sets' out-of-set
     rows, with the rules' first-sight predictions where recorded (docs/levels.md): no level-4
@@ -137,7 +150,7 @@ def test_leave_one_set_out_combined_has_no_level4_under_calls():
     total = report["total"]["combined"]
     assert total["level4_under_calls"] == sum(map(len, KNOWN_LEVEL4_GAPS.values()))
     # measured 0.116 (24 folds); 0.123 (30 folds) once the case-note sets joined (heldout26 alone 30 %)
-    assert total["over_call_rate"] <= 0.13
+    assert total["over_call_rate"] <= 0.13  # 0.125 (42 folds, session 9)
     assert total["accuracy"] >= 0.85  # measured 0.86 (the session-5 policy: 0.77 on 22 folds)
 
 

@@ -14,6 +14,8 @@ _NEGATION = re.compile(
     r"(do|does|did|is|are|was|were|has|have|had|wo|would|could|should|ca|must)n['’]?t)\W+(\w+\W+){0,2}$"
     # "nobody has been hit", "no one was hurt" (but "no one knows dad hits her" is not negated)
     r"|\b(nobody|no-one|no one)\s+((has|had|is|was|were|ever|got|gets)\s+){0,2}(been\s+)?(\w+\s+(or|nor|and)\s+)?$"
+    # a condition the writer sets: "we will call CSC if he collects the children under the influence"
+    r"|\b(call|contact|ring|refer|inform|tell|told)\b[^.;:!?]{0,40}\bif (he|she|they|dad|mum|the parents?) ([\w']+\s+){0,6}$"
     # a list after "no": "no pressure, age gap or exploitation" (but "no one knows dad hits her or…" is
     # not a negation of what follows)
     r"|\bno\s+(?!one\b)\w+(\s+\w+)?(,\s*\w+(\s+\w+)?)*,?\s+(or|nor)\s+(\w+\s+)?((of|about)\s+)?$"
@@ -38,7 +40,7 @@ _RULED_OUT = re.compile(
     r"(nobody|no one|no-one) (is|was|has been|had been) (calling|saying|accusing|suggesting|claiming)|"
     r"(nobody|no one|no-one)\b[\w ]{0,30}\b(thinks|thought|believes|believed|says|said|suggests) (that )?"
     r"\w+ (is|was|are|were|has been|had been)|"
-    r"no (signs?|indication|suggestion) (that )?(?=(he|she|they|anyone|any|of)\b))\b[^.;:!?,]*$"
+    r"no (signs?|indication|suggestion) (at this (point|stage|time) )?(that )?(?=(he|she|they|anyone|any|of)\b))\b[^.;:!?,]*$"
 )
 # a full stop after a common abbreviation ("incl.", "e.g.", "approx.", "Dr.") or an initial ("J. Smith")
 # does not end a sentence
@@ -64,6 +66,7 @@ _AGE = re.compile(
     rf"\b{_AGE_NUMBER}(?: and a half)?[- ]?(?:years?|yrs?)[- ]?old\b"
     rf"|\baged? {_AGE_NUMBER}\b"
     rf"|\b{_AGE_NUMBER}\s?(?:yo|y/o|yrs?)\b(?![- ]?old)"
+    r"|\b(\d{1,2}) ?y ?\d{1,2} ?m\b"
     r"|\b(?:boy|girl|child|son|daughter|pupil|student|teen(?:ager)?|lad|yp|young person|brother|"
     r"sister)\s*\((\d{1,2})\)"
     # a first name or a school year before the age in brackets: "Chloe (12)", "in Y7 (12)"
@@ -182,9 +185,9 @@ _TOPIC = re.compile(
     r"(session|evening|talk|workshop)\b|"
     r"\btraining (on|about|session|day|evening|fresh)\b|\b(session|sessions|unit|module) (on|about)\b|"
     r"\b(watched|showed|shown|saw) (a |the )?(short )?(clip|video|film|dvd) (on|about)\b|"
-    r"\b(staff|safeguarding|county lines|prevent|awareness) training\b|"
+    r"\b(staff|safeguarding|county lines|prevent|awareness|cse|fgm|exploitation|our|the|recent) training\b|"
     r"\b(epq|discussions|general questions)\b|\b(speech|talk|discussion) (on|about)\b|"
-    r"\b(creative writing|story writing)\b|\b(story|poem|essay|diary entry|piece of writing|piece|play|script|monologue) "
+    r"\b(as|is) the (topic|subject|theme) (for|of)\b|\bspoken[- ]language\b|\b(creative writing|story writing)\b|\b(story|poem|essay|diary entry|piece of writing|piece|play|script|monologue) "
     r"(for (the|her|his|a) \w+|"
     r"describ\w*|about a)\b|"
     # "Shared with the exploitation lead for info.": a service named in a record of who was told
@@ -195,7 +198,8 @@ _TOPIC = re.compile(
     # a professional's own process: a screening or risk assessment that found it below the threshold,
     # or watching for signs of it (a high-risk finding still counts)
     r"\b(screening|screened|toolkit|checklist)\b(?![^.;!?]*\bhigh\b)[^.;!?]{0,40}"
-    r"\b(low|medium|standard|not at|below|negative|no (current |other )?(concerns|indicators))\b|"
+    r"\b(low|medium|standard|emerging|not at|below|negative|none (found|identified)|no (current |other )?(concerns|indicators))\b|"
+    r"\b(indicators|signs) (were )?(considered|checked|looked for)\b[^.;!?]{0,20}\bnone (found|identified|present)\b|"
     r"\b(watch\w*|monitor\w*|look\w* out|alert) (closely |carefully )?for (any )?"
     r"(signs?|indicators?|indications?)\b)"
 )
@@ -235,7 +239,7 @@ _HISTORICAL = re.compile(
     r"(a|two|three|four|five|several|some|\d+) (years?|yrs?|months?) (ago|before)|used to|back in|nothing since|"
     # "in Oct 2009", "the case was closed in Feb 2010"
     r"(in|since|until|from|by|between) (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\w* (19|20)\d\d|"
-    r"(case|referral|plan) (was |were )?closed)\b"
+    r"(case|referral|plan) (was |were )?closed|background|stepped down)\b"
 )
 
 # ... unless the same sentence brings it to now: "he hit her years ago and is back", "again"
@@ -325,7 +329,7 @@ _VERDICT = re.compile(
     r"^(there (is|are|were|was) )?(no|nil) ([\w-]+ ){0,5}(concerns?|worries|issues)"
     r"( (for|about|re|regarding|around|over) (?!(?i:mum|dad|mother|father|nan|gran|grandma|grandad|baby|sister|"
     r"brother|parents?|carers?)\b)(?-i:[A-Z][a-z]+)( or (her|his|their) \w+)?"
-    r"| (for|about|re|regarding|around|at) (him|her|them|this|that|there|home|home life|the (injury|child|children|"
+    r"| on that front| (for|about|re|regarding|around|at) (him|her|them|this|that|there|home|home life|the (injury|child|children|"
     r"family|boy|girl|incident|bruise|mark|cut)))?"
     r"( there)?( (raised|noted|identified|seen|found))?( (at|for) (this|the) (time|stage|moment|point))?"
     r"(\s*[,;:\u2013\u2014-]\s*(just|only|no|nothing|recording|recorded|logged|logging|for info)\b[^.;]*)?\W*$"
@@ -333,8 +337,8 @@ _VERDICT = re.compile(
     # "Nothing suggests he's involved or frightened for himself.", "Logged, no further action."
     r"|^nothing (else |further )?(suggests|to suggest|indicates|to indicate) (that )?(he|she|they|(?-i:[A-Z][a-z]+))"
     r"(.s| is| are| has| was)? ?(\w+ ){0,2}(at risk|involved|in danger|harmed|being (harmed|hurt|abused|exploited|groomed))\b"
-    r"|^((logged|recorded|noted),? )?(no further action|nfa)\b"
-    r"|^(\w+ ){0,3}(agreed |decided |confirmed )?no (\w+ )?(referral|action|follow[- ]up)s? (is |was )?"
+    r"|^((logged|recorded|noted)( [\w ]{0,30})?,? )?(no further action|nfa)\b"
+    r"|^([\w:,]+ ){0,4}(agreed |decided |confirmed )?no (\w+ )?(referral|action|follow[- ]up)s? (is |was )?"
     r"(needed|required|necessary|indicated)\W*$"
     r"|^(logged|recorded|noted)( (it|this))? for (info|information)( only)?\W*$",
     re.IGNORECASE,

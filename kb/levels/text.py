@@ -279,6 +279,13 @@ def taught_not_happening(text: str) -> bool:
     return any(_TAUGHT.search(x) for x in sentences) and any(_ALL_CLEAR.search(x) for x in sentences)
 
 
+# The words a verdict may name what it judged by: "No safeguarding concerns", "No forced marriage or
+# honour concern"; never "No previous concerns" (history) or "No other concerns" (beside one just named).
+_JUDGED = (
+    r"(safeguarding|child protection|cp|welfare|real|actual|ongoing|current|wider|[\w]+-based|abuse|fgm|honour|"
+    r"forced|marriage|county|lines|exploitation|cse|cce|gangs?|knife|knives|weapons?|radicalisation|extremism|"
+    r"prevent|grooming|self-harm|or|and|any)"
+)
 # A report by others (a rumour, an anonymous call, "two girls told their tutor that…", "the younger ones
 # were saying…") ...
 _HEARSAY = re.compile(
@@ -301,12 +308,12 @@ _UNFOUNDED = re.compile(
     r"no (knife|knives|weapon|blade|drugs)\b[^.;:!?]{0,30}\b(found|seen|in (his|her) (bag|locker|blazer|pocket)|"
     r"locker (also )?clear)|nothing (of concern|found|untoward)|no further action|"
     r"(plastic|toy|fake|pretend|replica) (knife|gun|blade|weapon))\b"
-    r"|^(no|nil) (\w+ ){0,5}concerns?\W*$"
+    rf"|^(no|nil) ({_JUDGED} ){{0,5}}concerns?\W*$"
 )
 # ... "No concerns re Marcus.", "No concern about gangs or weapons." (the child by name, or the concern;
 # not "No concerns about attendance", which says nothing of the report)
 _NO_CONCERN_ABOUT = re.compile(
-    r"^(?i:no|nil) (?i:\w+ ){0,3}(?i:concerns?) (?i:about|re|regarding|around|for) "
+    rf"^(?i:no|nil) (?i:{_JUDGED} ){{0,3}}(?i:concerns?) (?i:about|re|regarding|around|for) "
     r"([A-Z][a-z]+|(?i:him|her|them|gangs|weapons|knives|exploitation|drugs|"
     r"(the )?(allegation|rumou?r|report|claim)))"
     r"( (?i:or|and) \w+)?\W*$"
@@ -326,7 +333,9 @@ def reported_and_ruled_out(sentence: str, text: str) -> bool:
 # follow up.", "DSL agreed no Prevent referral needed.", "Logged for info only." (not "No concerns
 # about attendance", which judges one thing only). None of the 1,681 labelled level-4 cases has one.
 _VERDICT = re.compile(
-    r"^(there (is|are|were|was) )?(no|nil) ([\w-]+ ){0,5}(concerns?|worries|issues)"
+    # only words that name what was judged ("No safeguarding concerns", "No forced marriage or honour
+    # concern"): never "No previous concerns" (history), "No other concerns" (beside one just named)
+    rf"^(there (is|are|were|was) )?(no|nil) ({_JUDGED} ){{0,5}}(concerns?|worries|issues)"
     r"( (for|about|re|regarding|around|over) (?!(?i:mum|dad|mother|father|nan|gran|grandma|grandad|baby|sister|"
     r"brother|parents?|carers?)\b)(?-i:[A-Z][a-z]+)( or (her|his|their) \w+)?"
     r"| on that front| (for|about|re|regarding|around|at) (him|her|them|this|that|there|home|home life|the (injury|child|children|"

@@ -41,6 +41,11 @@ def rules_only(text: str, framework: str = CP):
         ("No concerns for Mum.", False),  # the parent, not the child
         ("No forced marriage concern, but she is scared.", False),  # a 'but' keeps it open
         ("No concerns raised by school previously.", False),
+        # history, or beside a concern just named: never the writer's all-clear (heldout43-46 first sight)
+        ("No previous concerns; first baby.", False),
+        ("No other concerns.", False),
+        ("No further concerns.", False),
+        ("No known concerns.", False),
     ],
 )
 def test_the_writers_own_verdict(sentence: str, verdict: bool) -> None:
@@ -209,3 +214,32 @@ IMMEDIATE_BOTH_WAYS = [
 def test_immediate_danger_both_ways(calm: str, danger: str) -> None:
     assert not rules_only(calm).immediate_danger
     assert rules_only(danger).immediate_danger
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "HV visit. Baby Archie, 4 months, not yet rolling. Three fingertip bruises on his upper arm; mum first said "
+        "the cot bars, then said dad might have grabbed him. No previous concerns; first baby.",
+        "Class teacher. Fatima (9) told me she is going to Somalia on Saturday and Grandma will do her special day "
+        "so she is a proper woman, like her big sister had. No previous concerns; good attendance.",
+        "DSL. Maya (13) disclosed that her stepdad comes into her room at night and touches her. No other concerns.",
+    ],
+)
+def test_a_history_line_is_not_an_all_clear(note: str) -> None:
+    assert rules_only(note, BROMLEY).level == 4
+
+
+def test_a_special_day_to_become_a_proper_woman_abroad_is_immediate_and_a_holiday_is_not() -> None:
+    fgm = rules_only(
+        "Class teacher. Fatima (9) told me she is going to Somalia on Saturday and Grandma will do her special "
+        "day so she is a proper woman, like her big sister had.",
+        BROMLEY,
+    )
+    assert fgm.level == 4 and fgm.immediate_danger and "fgm" in fgm.concerns
+    holiday = rules_only(
+        "Class teacher. Fatima (9) is going to Somalia on Saturday for a family holiday; she is excited about a "
+        "special day at the beach.",
+        BROMLEY,
+    )
+    assert holiday.level != 4 and not holiday.immediate_danger

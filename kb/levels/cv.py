@@ -28,7 +28,7 @@ from kb.levels.anchors import ANCHOR_MODEL, case_anchors, level4_anchor
 from kb.levels.assess import assess_scenario, rules_level
 from kb.levels.evaluate import score
 
-RAISE_TO_4_GRID = (0.08, 0.1, 0.12, 0.15, 0.2, 0.25)  # searched by --nested
+RAISE_TO_4_GRID = (0.06, 0.07, 0.075, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25)  # searched by --nested
 
 
 def leave_one_set_out(corpus_dir: Path | None = None, *, nested: bool = False) -> dict[str, Any]:

@@ -291,7 +291,8 @@ _JUDGED = (
 _HEARSAY = re.compile(
     r"\b(rumou?rs?|rumou?red|anonymous(ly)?|alleg(ation|ations|ed|es|ing)|"
     r"(were|was|are|is|kept|keep|have been|had been) (saying|claiming|posting|telling (people|everyone))|"
-    r"(girls|boys|lads|kids|players|team-?mates|mates|pupils|students|peers|classmates|children|ones|friends|parents|someone|somebody|people|"
+    r"(girls|boys|lads|kids|players|team-?mates|mates|pupils|students|peers|classmates|children|ones|friends|parents|"
+    r"someone|somebody|people|"
     r"a group|a parent|a neighbour) (told|reported|said|say|says|claimed|claim|posted)|"
     r"told (a group|the group|his friends|her friends|friends|the class|classmates|peers)|"
     r"(year|yr|y) ?\d+s (told|said|reported)|"
@@ -303,10 +304,14 @@ _HEARSAY = re.compile(
 _UNFOUNDED = re.compile(
     r"\b(unfounded|unsubstantiated|not substantiated|(looks|looked|seems|seemed|appears|appeared|was|is) "
     r"(to be )?malicious|(rumou?r|allegation|report|claim|story)s? (was |were |is |are )?"
-    r"(untrue|false|not true|unfounded|made up)|made (it|that|this|the (story|post|rumou?r)) up|"
+    r"(untrue|false|not true|unfounded|made up)|"
+    # another pupil owning up: never a child's own retraction ("the girl said she made it up")
+    r"(another|the other|that|a) (boy|girl|student|pupil|child|lad) (has |had )?(admitted|owned up|confessed)\b[^.;:!?]{0,20}"
+    r"\bmade (it|that|this|the (story|post|rumou?r)) up|"
     r"(posted|sent|said|meant|came from) (it |this )?(as )?a (joke|prank|wind-?up)|"
     r"no (knife|knives|weapon|blade|drugs)\b[^.;:!?]{0,30}\b(found|seen|in (his|her) (bag|locker|blazer|pocket)|"
-    r"locker (also )?clear)|nothing (of concern|found|untoward)|no further action|"
+    r"locker (also )?clear)|nothing (of concern|found|untoward)|no further action|just a saying|"
+    r"(has |had )?never (touched|hit|hurt) (me|him|her)|"
     r"(plastic|toy|fake|pretend|replica) (knife|gun|blade|weapon))\b"
     rf"|^(no|nil) ({_JUDGED} ){{0,5}}concerns?\W*$"
 )

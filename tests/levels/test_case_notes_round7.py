@@ -143,3 +143,47 @@ def test_neglect_unchanged_under_a_plan_is_level_4() -> None:
     )
     assert "neglect-despite-support" in rules_only(unchanged).concerns
     assert "neglect-despite-support" not in rules_only(next_step).concerns
+
+
+# after heldout47-50's first sight: three immediate-danger flags on notes labelled 2
+IMMEDIATE_BOTH_WAYS = [
+    pytest.param(
+        "Yr 1 teacher. Alfie (6) has been hitting at carpet time; today he kicked a chair over when asked to "
+        "tidy up. Parents warm, just tired since the baby came.",
+        "Yr 1 teacher. Alfie (6) said dad kicked him today and he has a bruise on his back.",
+        id="a chair kicked over",
+    ),
+    pytest.param(
+        "DSL. A Yr 11 girl told her tutor Jay (16) gets beaten by his dad. Jay said his dad would kill him if "
+        "he failed maths - it's just a saying, he's never touched me. No marks.",
+        "DSL. Jay (16) said his dad beat him last night and said he would kill him; he is scared to go home.",
+        id="just a saying",
+    ),
+    pytest.param(
+        "SENCo. Lily-Mae (7) has dyspraxia; mum flagged this morning the bruises on her shins: she fell off the "
+        "bench in PE yesterday, which the TA saw. Extra time for changing for PE.",
+        "SENCo. Lily-Mae (7) has bruises on her shins this morning; her story keeps changing and she flinched "
+        "when dad came in.",
+        id="changing for PE is not a changing story",
+    ),
+]
+
+
+@pytest.mark.parametrize("calm, danger", IMMEDIATE_BOTH_WAYS)
+def test_immediate_danger_both_ways(calm: str, danger: str) -> None:
+    # (a reported beating the child calls "just a saying" still reads as a level-4 concern to look into)
+    assert not rules_only(calm).immediate_danger
+    assert rules_only(danger).level == 4
+
+
+def test_a_childs_retraction_is_not_a_rumour_made_up() -> None:
+    retracted = (
+        "A 12-year-old girl told a friend that her uncle comes into her room at night and touches her; the friend "
+        "told a teacher. When asked, the girl said she made it up."
+    )
+    assert rules_only(retracted).level == 4
+    owned_up = (
+        "Two Year 8s told me Callum (12) has a knife in his bag. Searched with the deputy head: nothing found. "
+        "Another boy admitted he made it up."
+    )
+    assert rules_only(owned_up).level != 4

@@ -59,7 +59,7 @@ def test_a_stacked_level_4_reading_at_the_bar_raises_to_4_with_a_reason():
     assert level == 4 and "safety bias" in why and "raised to 4" in why
     assert (
         decide(stack(0.5, 0.3, 0.13, 0.07), 2, READING, anchor=0.5)[0] == 1
-    )  # under the bar (RAISE_TO_4_AT 0.08): most likely of 1-3
+    )  # under the bar (RAISE_TO_4_AT 0.075): most likely of 1-3
     assert decide(stack(0.5, 0.3, 0.13, 0.07), 2, READING, raise_to_4_at=0.05, anchor=0.5)[0] == 4
     # ... and only with a level-4 indicator a clause of the note matches (kb.levels.anchors)
     assert decide(stack(0.5, 0.3, 0.1, 0.1), 2, READING, anchor=0.0)[0] == 1
@@ -149,7 +149,7 @@ def test_leave_one_set_out_combined_has_no_level4_under_calls():
     total = report["total"]["combined"]
     assert total["level4_under_calls"] == sum(map(len, KNOWN_LEVEL4_GAPS.values()))
     # measured 0.116 (24 folds); 0.123 (30 folds) once the case-note sets joined (heldout26 alone 30 %)
-    assert total["over_call_rate"] <= 0.13  # 0.125 (42 folds), 0.122 (44 folds, session 9)
+    assert total["over_call_rate"] <= 0.13  # 0.125 (42 folds), 0.117 (52 folds, session 9)
     assert total["accuracy"] >= 0.85  # measured 0.86 (the session-5 policy: 0.77 on 22 folds)
 
 

@@ -7,21 +7,10 @@ none is a labelled or blind case."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-from kb.levels.assess import assess_scenario  # noqa: E402
-from kb.levels.text import negated, note_all_clear, split_sentences  # noqa: E402
-
-CP = "cambs-peterborough-2018"
-BROMLEY = "bromley-2011"
-
-
-def rules_only(text: str, framework: str = CP):
-    return assess_scenario(text, framework_id=framework, use_embeddings=False)
+from kb.levels.text import negated, note_all_clear, split_sentences
+from tests.levels.notes import BROMLEY, rules_only
 
 
 @pytest.mark.parametrize(

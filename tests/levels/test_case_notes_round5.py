@@ -8,21 +8,10 @@ both ways; none is a labelled or blind case."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-from kb.levels.assess import assess_scenario  # noqa: E402
-from kb.levels.text import child_age, historical, negated, note_all_clear  # noqa: E402
-
-CP = "cambs-peterborough-2018"
-BROMLEY = "bromley-2011"
-
-
-def rules_only(text: str, framework: str = CP):
-    return assess_scenario(text, framework_id=framework, use_embeddings=False)
+from kb.levels.text import child_age, historical, negated, note_all_clear
+from tests.levels.notes import BROMLEY, rules_only
 
 
 @pytest.mark.parametrize(

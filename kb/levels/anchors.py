@@ -20,8 +20,8 @@ import numpy as np
 from kb.config import BASE_MODEL
 from kb.levels import model as lm
 from kb.levels.frameworks import Framework, Indicator, frameworks_dir
+from kb.levels.note_context import not_about_this_child
 from kb.levels.rules import fires, level4_explained_away, load_rules
-from kb.levels.text import not_about_this_child
 
 # The encoder the anchor's cosine is read with: the packaged base MiniLM, whatever KB_MODEL the search
 # uses (the bar below was chosen on its cosines; a fine-tuned search model reads them lower).

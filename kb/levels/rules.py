@@ -13,14 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from kb.levels.frameworks import FrameworkError, frameworks_dir, read_yaml
-from kb.levels.text import (
-    child_age,
-    drop_quote_marks,
-    historical,
-    matched_phrase,
-    negated,
-    not_about_this_child,
-)
+from kb.levels.note_context import historical, not_about_this_child
+from kb.levels.text import child_age, drop_quote_marks, matched_phrase, negated
 
 
 @dataclass(frozen=True)

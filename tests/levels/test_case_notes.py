@@ -21,9 +21,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from kb.levels.assess import assess_scenario  # noqa: E402
 from kb.levels.evaluate import fits  # noqa: E402
 from kb.levels.model import SecondOpinion  # noqa: E402
+from kb.levels.note_context import historical, not_about_this_child  # noqa: E402
 from kb.levels.rules import level4_explained_away, load_rules  # noqa: E402
 from kb.levels.stack import Stack, decide  # noqa: E402
-from kb.levels.text import historical, matched_phrase, not_about_this_child  # noqa: E402
+from kb.levels.text import matched_phrase  # noqa: E402
 
 OWN_NOTES = Path(__file__).parents[1] / "fixtures" / "levels" / "own_case_notes.jsonl"
 CP = "cambs-peterborough-2018"

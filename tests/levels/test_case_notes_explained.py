@@ -12,7 +12,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from kb.levels.assess import assess_scenario  # noqa: E402
-from kb.levels.text import negated, not_about_this_child, taught_not_happening  # noqa: E402
+from kb.levels.note_context import not_about_this_child, taught_not_happening  # noqa: E402
+from kb.levels.text import negated  # noqa: E402
 
 CP = "cambs-peterborough-2018"
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.levels.text import negated, note_all_clear, split_sentences
+from kb.levels.note_context import note_all_clear
+from kb.levels.text import negated, split_sentences
 from tests.levels.notes import BROMLEY, rules_only
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.levels.text import child_age, historical, negated, note_all_clear
+from kb.levels.note_context import historical, note_all_clear
+from kb.levels.text import child_age, negated
 from tests.levels.notes import BROMLEY, rules_only
 
 

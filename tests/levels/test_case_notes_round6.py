@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.levels.text import note_all_clear
+from kb.levels.note_context import note_all_clear
 from tests.levels.notes import BROMLEY, rules_only
 
 

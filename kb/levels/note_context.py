@@ -148,8 +148,7 @@ _HEARSAY = re.compile(
     r"reported that|claim(ed|s)? that|posted (that|on))\b"
 )
 # ... that the note looked into and records as unfounded: "rumour unfounded", "looks malicious",
-# "allegation not substantiated", or a sentence that is only "No concerns re Marcus." / "No concern
-# about gangs or weapons." / "No forced marriage concern."
+# "allegation not substantiated", "Another boy admitted he made it up"
 _UNFOUNDED = re.compile(
     r"\b(unfounded|unsubstantiated|not substantiated|(looks|looked|seems|seemed|appears|appeared|was|is) "
     r"(to be )?malicious|(rumou?r|allegation|report|claim|story)s? (was |were |is |are )?"
@@ -162,6 +161,8 @@ _UNFOUNDED = re.compile(
     r"locker (also )?clear)|nothing (of concern|found|untoward)|no further action|just a saying|"
     r"(has |had )?never (touched|hit|hurt) (me|him|her)|"
     r"(plastic|toy|fake|pretend|replica) (knife|gun|blade|weapon))\b"
+    # ... or a sentence that is only "No forced marriage concern." (like the verdict below, but read for a
+    # report even where the report's sentence says "told me they…", which the verdict treats as a disclosure)
     rf"|^(no|nil) ({_JUDGED} ){{0,5}}concerns?\W*$"
 )
 # ... "No concerns re Marcus.", "No concern about gangs or weapons." (the child by name, or the concern;
@@ -177,15 +178,19 @@ _NO_CONCERN_ABOUT = re.compile(
 def reported_and_ruled_out(sentence: str, text: str) -> bool:
     """Whether the sentence reports what others said (a rumour, an anonymous report) and the note
     records, in its own words, that it was looked into and is unfounded."""
-    if not _HEARSAY.search(sentence.lower()):
-        return False
+    return bool(_HEARSAY.search(sentence.lower())) and _note_rules_out_a_report(text)
+
+
+@lru_cache(maxsize=256)
+def _note_rules_out_a_report(text: str) -> bool:
     return any(_UNFOUNDED.search(x.lower()) or _NO_CONCERN_ABOUT.search(x) for x in split_sentences(text))
 
 
 # The writer's own verdict on the whole note, as a sentence of its own: "No concerns for Jayden.",
 # "No safeguarding concerns about the injury.", "No forced marriage or honour concern.", "Nothing to
 # follow up.", "DSL agreed no Prevent referral needed.", "Logged for info only." (not "No concerns
-# about attendance", which judges one thing only). None of the 1,681 labelled level-4 cases has one.
+# about attendance", which judges one thing only). Of the 2,581 labelled cases, 212 have one, none at
+# level 4 (178 at level 1).
 _VERDICT = re.compile(
     # only words that name what was judged ("No safeguarding concerns", "No forced marriage or honour
     # concern"): never "No previous concerns" (history), "No other concerns" (beside one just named)

@@ -40,15 +40,9 @@ from kb.levels.rules import explained_accident
 
 FIRST_SIGHT_FILE = "rules_first_sight.json"
 STACK_C = 1.0  # inverse L2 strength of the stack (0.3, 1, 3 measured: within 0.3 points)
-# Stacked P(level 4) from which the answer is 4. Chosen by nested leave-one-set-out cross-validation
-# (22 sets): the value with the fewest level-4 under-calls, then fewest errors, on the other sets;
-# folds chose 0.08 (9), 0.1 (4), 0.12 (8), 0.15 (1). The median, 0.10, was shipped until session 9, when
-# with 40 sets the same criterion over all of them (cv.choose_raise_to_4) chose 0.08: at 0.10 the
-# leave-one-set-out missed H1630 (P 0.09) as well as H1807; at 0.08 one over-call more (242 of 1,881).
-# With 42 sets every value from 0.08 to 0.15 misses both (H1630's P fell to 0.06); the lower, more
-# cautious value is kept (4-9 over-calls more of 1,981 than 0.10-0.15). With 52 sets the same criterion
-# on a finer grid chose 0.075: X150 (P 0.0799) is caught for 3 over-calls more of 2,581 (docs/levels.md).
-# Cases at the margin flip as the data grows; the bar is re-chosen, never set by one case's P alone.
+# Stacked P(level 4) from which the answer is 4: the value with the fewest level-4 under-calls, then
+# fewest errors, by leave-one-set-out (cv.choose_raise_to_4), re-chosen as labelled sets are added
+# (0.10 on 22 sets, 0.08 on 40, 0.075 on 52; the history is in docs/levels.md, "Tenth round").
 RAISE_TO_4_AT = 0.075
 NO_RULE_MIN_P = 0.5  # where no rule fired: a level only from this P of the most likely one ...
 NO_RULE_MIN_SIMILARITY = 0.42  # ... and only for text this like a labelled case (off-topic <= 0.35)

@@ -5,7 +5,8 @@ which name a concern and its level; sentence embeddings against the framework's 
 (kb.levels.evidence), used to pick the indicator shown as evidence and, when no rule fires, as a
 weak fallback; and a learned model (kb.levels.model, trained on labelled cases + indicators)
 weighed with the rules by kb.levels.stack. Safety bias: one plausible level-4 concern makes the
-answer level 4, and a rules' 4 is never lowered. See docs/levels.md.
+answer level 4; a rules' 4 is lowered only where the learned model all but rules level 4 out, and
+its indicator is still shown as a question. See docs/levels.md.
 """
 
 from __future__ import annotations
@@ -26,15 +27,14 @@ from kb.levels.frameworks import Framework, choose_framework
 from kb.levels.rules import (
     Match,
     Rule,
-    RuleSet,
     as_written,
     explains_accident,
-    fires,
     level4_explained_away,
     load_rules,
     match_rules,
 )
 from kb.levels.text import child_age, note_phrase, split_sentences
+from kb.levels.weigh import weigh_rules
 
 MAX_SCENARIO_CHARS = 20_000  # longer descriptions are truncated (and say so), never rejected
 FALLBACK_SIMILARITY = 0.55  # embedding-only answers need at least this cosine similarity
@@ -75,92 +75,6 @@ class LevelAssessment:
         return {"area": self.area, **about, **rest}
 
 
-def _decide(
-    matches: list[Match],
-    rules: RuleSet,
-    text: str,
-    sentences: list[str],
-    age: int | None,
-    accident: bool = False,
-) -> tuple[int | None, list[Match], str, list[str]]:
-    """(level, the matches that fix it, confidence, reasons): the evidence weighed per level.
-
-    Any level-4 concern -> 4 (safety bias). A level-3 concern -> 3; so does co-ordinated
-    multi-agency support beside another need, or level-2 needs adding up to
-    `multiple_needs_at` across two or more domains. A real level-2 need -> 2. Passing
-    worries (`weak_needs`) alone -> 1 unless several stand together, unresolved and not
-    outweighed by protective signals. Only universal signals, or a single explained accident and
-    nothing else (`accident`) -> 1."""
-    by_level: dict[int, list[Match]] = {}
-    for m in matches:
-        by_level.setdefault(m.rule.level, []).append(m)
-    if by_level.get(4):
-        ms = by_level[4]
-        return 4, ms, "high", [f"level-4 concern: {m.rule.label}" for m in ms]
-    needs2 = [m for m in by_level.get(2, []) if m.rule.id not in rules.not_counted_as_needs]
-    level3 = [m for m in by_level.get(3, []) if not m.rule.requires_other_need]
-    coordination = [m for m in by_level.get(3, []) if m.rule.requires_other_need]
-    if level3:
-        ms = level3 + coordination
-        confidence = "high" if len(ms) > 1 else "medium"
-        return 3, ms, confidence, [f"level-3 concern: {m.rule.label}" for m in ms]
-    if coordination and needs2:
-        return (
-            3,
-            coordination + needs2,
-            "medium",
-            [f"level-3: {coordination[0].rule.label}, beside " + ", ".join(m.rule.label for m in needs2)],
-        )
-    weight = sum(rules.weight(m.rule.id) for m in needs2)
-    domains = {rules.domain(m.rule.id) for m in needs2}
-    if weight >= rules.multiple_needs_at and len(domains) >= 2:
-        multiple = [r for r in rules.concerns if r.id == "multiple-needs"]
-        lead = [Match(multiple[0], needs2[0].sentence, needs2[0].sentence_index)] if multiple else []
-        return (
-            3,
-            lead + needs2,
-            "medium",
-            [
-                f"{len(needs2)} additional needs together across {len(domains)} domains "
-                f"(weight {weight:g} >= {rules.multiple_needs_at:g}): "
-                + ", ".join(m.rule.label for m in needs2)
-            ],
-        )
-    strong = [m for m in needs2 if m.rule.id not in rules.weak_needs]
-    if strong:
-        confidence = "high" if len(needs2) > 1 else "medium"
-        return 2, needs2, confidence, [f"level-2 need: {m.rule.label}" for m in needs2]
-    universal = by_level.get(1, [])
-    if needs2:
-        wellbeing = universal[0].rule if universal else None
-        protective = sum(1 for s in sentences if wellbeing and fires(wellbeing, s, text, age))
-        resolved = any(p.search(text) for p in rules.resolved)
-        if len(needs2) >= 2 and not resolved and protective < len(needs2):
-            return (
-                2,
-                needs2,
-                "low",
-                ["several passing needs together, unresolved: " + ", ".join(m.rule.label for m in needs2)],
-            )
-        why = "resolved" if resolved else f"outweighed by {protective} protective signal(s)"
-        if len(needs2) < 2 and not resolved and not protective:
-            why = "a single passing worry"
-        return (
-            1,
-            universal or [],
-            "low",
-            [
-                f"only minor needs ({', '.join(m.rule.label for m in needs2)}), {why}: "
-                "universal services meet them"
-            ],
-        )
-    if universal:
-        return 1, universal, "medium", ["only universal-level indicators (needs being met)"]
-    if accident:
-        return 1, [], "low", ["a single injury explained as a confirmed accident, nothing else of concern"]
-    return None, [], "low", []
-
-
 def assess_scenario(
     text: str,
     area: str | None = None,
@@ -190,7 +104,7 @@ def assess_scenario(
     matches = as_written(match_rules(read, rules.concerns, read_text, accident), sentences, read, text)
     immediate = as_written(match_rules(read, rules.immediate, read_text, accident), sentences, read, text)
     age = child_age(read_text)
-    level, fixing, confidence, reasons = _decide(matches, rules, read_text, read, age, accident)
+    level, fixing, confidence, reasons = weigh_rules(matches, rules, read_text, read, age, accident)
 
     details: dict[str, Any] = {"rules_level": level, "rules": list(reasons)}
     sims = similarities(sentences, framework, corpus_dir) if use_embeddings else None
@@ -230,6 +144,7 @@ def assess_scenario(
                 "concern": immediate[0].rule.label,
                 "matched": immediate[0].phrase,
                 "kind": "level description",
+                "immediate_danger": True,
             }
         )
     consider: list[str] = []
@@ -248,6 +163,10 @@ def assess_scenario(
             accident,
             matches + immediate,
         )
+    if immediate and level != 4:  # lowered by the learned model: the words are kept as a question
+        details["rules"].append("immediate danger words read as not this child's harm now (learned model)")
+        consider[:0] = [why.consider_lowered_level4(m.rule.label, m.phrase, level, True) for m in immediate]
+        immediate = []
     reasons = [why.immediate_line(m.rule.label, m.phrase) for m in immediate]
     reasons += why.why_lines(level, evidence, accident) + consider
     details["rules"].extend(f"immediate danger: {m.rule.label}" for m in immediate)
@@ -301,7 +220,8 @@ def _learned_opinion(
     matched: list[Match] | None = None,
 ) -> tuple[int | None, str]:
     """Let the learned model, weighed with the rules by kb.levels.stack, change the level (a rules' 4
-    is never lowered; a 4 only with a level-4 indicator a clause matches, kb.levels.anchors). Its
+    only where the stacked P(level 4) is all but nil, its indicator kept as a "consider whether…"
+    line; a 4 only with a level-4 indicator a clause matches, kb.levels.anchors). Its
     evidence is the framework's indicator of the level given nearest to a clause of the note, quoted;
     its probabilities go to `details`; an unanchored level-4 reading is a "consider whether…" line."""
     model = level_model.get_level_model(corpus_dir)
@@ -355,7 +275,14 @@ def _learned_opinion(
     if raised == level or raised is None:
         return level, confidence
     if level is not None and raised < level:
+        if level == 4:  # the level-4 words stay in view, as a question for the DSL
+            consider.extend(why.lowered_level4_lines(evidence, raised))
         evidence[:] = [e for e in evidence if e.get("level") != level]  # the rules' level no longer stands
+        own = [m for m in matched or [] if m.rule.level == raised]  # the note's own words at that level
+        if level == 4 and own:
+            topics = topic_evidence(corpus_dir)
+            evidence[:0] = [e for m in own if (e := evidence_for(m, framework, sims, topics))]
+            return raised, "medium"
     if raised == 4 and anchor.indicator is not None:
         indicator, clause = anchor.indicator, anchor.clause
     else:  # the clause most like 4 is quoted only when no usable clause is nearer an indicator

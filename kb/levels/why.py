@@ -45,3 +45,29 @@ def consider_level4(indicator: str, matched: str, level: int | None) -> str:
         f"Consider whether level 4 applies: '{shorten(indicator)}' — the note says: '{matched}'. "
         f"Nothing in the note matches a level-4 indicator directly, so {stays}; discuss with your DSL."
     )
+
+
+def consider_lowered_level4(indicator: str, matched: str, level: int, immediate: bool) -> str:
+    """A rules' level-4 indicator (or immediate-danger words) that the note as a whole, read by the
+    learned model, places below level 4."""
+    if immediate:
+        return (
+            f"Check for immediate danger: '{shorten(indicator)}' — the note says: '{matched}'. "
+            f"Read with the rest of the note, this does not look like danger to this child now, so "
+            f"the suggestion is level {level}; if the child is in danger now, call 999."
+        )
+    return (
+        f"Consider whether level 4 applies: '{shorten(indicator)}' — the note says: '{matched}'. "
+        f"Read with the rest of the note, this looks like level {level} rather than level 4; if "
+        f"the child is suffering or likely to suffer significant harm, it is level 4: discuss with "
+        f"your DSL."
+    )
+
+
+def lowered_level4_lines(evidence: list[dict[str, Any]], level: int) -> list[str]:
+    """One "consider" line per level-4 evidence item of a rules' 4 the learned model lowered."""
+    return [
+        consider_lowered_level4(e["text"], e["matched"], level, False)
+        for e in evidence
+        if e.get("level") == 4 and e.get("matched") and not e.get("immediate_danger")  # said apart
+    ]

@@ -1,5 +1,5 @@
-"""The learned readers and the stack that weighs them with the rules: a rules' 4 is never lowered,
-and the whole generalises to sets it was not trained on (leave-one-set-out)."""
+"""The learned readers and the stack that weighs them with the rules: a rules' 4 is lowered only
+where the stacked P(level 4) is all but nil, and the whole generalises to sets it was not trained on (leave-one-set-out)."""
 
 from __future__ import annotations
 
@@ -49,9 +49,14 @@ READING = SecondOpinion((0.25, 0.25, 0.25, 0.25), 0.25, "a clause", similarity=0
 OFF_TOPIC = SecondOpinion((0.6, 0.2, 0.1, 0.1), 0.1, "a clause", similarity=0.19)
 
 
-def test_a_rules_level_4_is_never_lowered():
-    assert decide(stack(0.97, 0.01, 0.01, 0.01), 4, READING) == (4, "")
+def test_a_rules_level_4_stands_unless_the_stacked_level_4_reading_is_all_but_nil():
+    assert decide(stack(0.97, 0.01, 0.01, 0.01), 4, READING) == (4, "")  # at the bar: stands
     assert decide(stack(0.01, 0.97, 0.01, 0.01), 4, READING) == (4, "")
+    assert decide(stack(0.7, 0.2, 0.05, 0.05), 4, READING) == (4, "")
+    level, why = decide(stack(0.9, 0.09, 0.005, 0.005), 4, READING)
+    assert level == 1 and "lowered to 1" in why
+    assert decide(stack(0.2, 0.1, 0.695, 0.005), 4, READING)[0] == 3
+    assert decide(stack(0.9, 0.09, 0.005, 0.005), 4, READING, lower_4_below=0.0) == (4, "")
 
 
 def test_a_stacked_level_4_reading_at_the_bar_raises_to_4_with_a_reason():

@@ -94,7 +94,7 @@ _HISTORICAL = re.compile(
 # ... unless the same sentence brings it to now: "he hit her years ago and is back", "again"
 _NOW = re.compile(
     r"\b(again|still|today|tonight|yesterday|last (night|week|weekend)|this (morning|week|weekend)|"
-    r"recently|came back|is back|moved back|has returned|now (back|living|staying))\b"
+    r"recently|came back|is back|moved back|has returned|now (back|living|staying)|relaps\w*)\b"
 )
 
 
@@ -202,6 +202,8 @@ _VERDICT = re.compile(
     r"( there)?( (raised|noted|identified|seen|found))?( (at|for) (this|the) (time|stage|moment|point))?"
     r"(\s*[,;:\u2013\u2014-]\s*(just|only|no|nothing|recording|recorded|logged|logging|for info)\b[^.;]*)?\W*$"
     r"|^nothing (further |else )?to (follow up|action|report|do)\W*$"
+    # "Nothing worrying.", "Nothing of concern." (a sentence of its own: not "nothing worrying at school")
+    r"|^nothing (else |further )?(worrying|concerning|of concern|to worry about)\W*$"
     # "Nothing suggests he's involved or frightened for himself.", "Logged, no further action."
     r"|^nothing (else |further )?(suggests|to suggest|indicates|to indicate) (that )?(he|she|they|(?-i:[A-Z][a-z]+))"
     r"(.s| is| are| has| was)? ?(\w+ ){0,2}(at risk|involved|in danger|harmed|being (harmed|hurt|abused|exploited|groomed))\b"

@@ -398,3 +398,30 @@ def test_a_case_note_level_shows_the_dsl_reason_and_no_probability_outside_the_e
     expander.click()
     page.get_by_text("p_level", exact=False).first.wait_for()
     _shot(page, "levels-case-note")
+
+
+def test_a_lowered_level_4_shows_its_words_as_questions_without_the_999_box(page, server) -> None:
+    """Issue 18, eleventh round: a lesson the phrase rules read as a forced marriage about to happen is
+    lowered by the learned model; the card keeps the level-4 and immediate-danger words as questions
+    for the DSL, without "Immediate danger described" and without a probability outside the expander."""
+    page.goto(f"{server}/?page=levels")
+    page.get_by_label("Describe the situation").fill(
+        "Y10 citizenship, Tues. We watched the Home Office film about a girl who is about to be taken "
+        "abroad to be married. Sana (15) stayed behind to ask how the Forced Marriage Unit works and said "
+        "she wants to do her speech on it. Settled, happy, good attendance, lives with mum and nan."
+    )
+    page.get_by_role("button", name="Check the level").click()
+    page.get_by_role("heading", name="Suggested level for this case").wait_for()
+    page.get_by_text("Consider whether level 4 applies", exact=False).first.wait_for()
+    outside = page.evaluate(
+        """() => {
+            const main = document.querySelector('[data-testid=stMain]').cloneNode(true);
+            main.querySelectorAll('[data-testid=stExpander]').forEach(e => e.remove());
+            return main.innerText;
+        }"""
+    )
+    assert "Check for immediate danger" in outside and "the note says" in outside
+    assert "Immediate danger described" not in outside
+    assert "If a child is in immediate danger, call 999" in outside  # the page's own line stays
+    assert not re.search(r"P\(level|probabilit|p_level|raise_to_4_at|mpnet|embeddings|\b0\.\d{2,}\b", outside)
+    _shot(page, "levels-lowered-level4")

@@ -3,9 +3,10 @@ implies, with the framework's own words as evidence and whom to call.
 
 Floors, each importing only those below it: `frameworks` (the frameworks as data; `verify`
 checks their quotes against the seeds) -> `text` (sentences, negation, the child's age) ->
-`rules` (phrase rules, concerns.yaml) -> `evidence`, `contacts` -> `model` (the learned readers)
--> `stack` (weighs rules and readers) -> `assess` (scenario -> level) -> `thresholds` (what
-`answer` needs), `evaluate` (scored scenario sets), `cv` (cross-validation, a script).
+`rules` (phrase rules, concerns.yaml) -> `weigh` (the rules' level), `evidence`, `contacts` ->
+`model` (the learned readers) -> `stack` (weighs rules and readers) -> `assess` (scenario ->
+level) -> `thresholds` (what `answer` needs), `evaluate` (scored scenario sets), `cv`
+(cross-validation, a script).
 The rest of the project needs only the names below.
 """
 

@@ -242,7 +242,18 @@ def _learned_opinion(
     anchor = Anchor(0.0, None, "")  # read only where it can matter: a level-4 reading below a rules' 4
     if not explained_away and level != 4 and p[3] >= level_stack.RAISE_TO_4_AT:
         anchor = level4_anchor(sentences, framework, base_sims())
-    raised, decision = level_stack.decide(stack, level, opinion, accident, anchor=anchor.similarity)
+    lower_4_below, clause_p4 = level_stack.LOWER_4_BELOW, None
+    level4 = [m for m in matched or [] if m.rule.level == 4]
+    if any(m.rule.id in load_rules(corpus_dir).never_lowered for m in level4):
+        lower_4_below = 0.0
+    elif level == 4 and p[3] < lower_4_below:  # read the level-4 sentences alone before lowering
+        alone = level_model.whole_readings(model, sorted({m.sentence for m in level4}))
+        clause_p4 = max((float(stack.proba(4, o, accident)[3]) for o in alone), default=0.0)
+        if clause_p4 >= level_stack.KEEP_4_IF_A_SENTENCE_READS:
+            lower_4_below = 0.0
+    raised, decision = level_stack.decide(
+        stack, level, opinion, accident, anchor=anchor.similarity, lower_4_below=lower_4_below
+    )
     details["learned_model"] = {
         "encoder": level_model.encoder_name(),
         "p_level": [round(float(x), 3) for x in p],
@@ -251,6 +262,8 @@ def _learned_opinion(
             "words": [round(x, 3) for x in opinion.words_proba],
         },
         "raise_to_4_at": level_stack.RAISE_TO_4_AT,
+        "lower_4_below": lower_4_below,
+        "level4_sentences_alone_p4": None if clause_p4 is None else round(clause_p4, 3),
         "level4_anchor": {
             "level4_words_explained_away": explained_away,
             "similarity": round(anchor.similarity, 3) if anchor.indicator else None,

@@ -69,6 +69,7 @@ class RuleSet:
     multiple_needs_at: float
     not_counted_as_needs: frozenset[str] = frozenset()
     weak_needs: frozenset[str] = frozenset()
+    never_lowered: frozenset[str] = frozenset()  # level-4 concerns the learned model never lowers
     domain_of: tuple[tuple[str, str], ...] = ()  # (concern id, domain)
     resolved: tuple[re.Pattern[str], ...] = ()
     explained_accident: ExplainedAccident | None = None
@@ -137,6 +138,7 @@ def _load_rules_cached(directory: Path) -> RuleSet:
             multiple_needs_at=float(data.get("multiple_needs_at", 3)),
             not_counted_as_needs=frozenset(data.get("not_counted_as_needs") or ()),
             weak_needs=frozenset(data.get("weak_needs") or ()),
+            never_lowered=frozenset(data.get("never_lowered") or ()),
             domain_of=tuple(
                 (cid, str(domain)) for domain, ids in (data.get("domains") or {}).items() for cid in ids
             ),

@@ -1,6 +1,9 @@
 """Case notes read as a designated safeguarding lead would, eighth round (issue 18): a parent's
-relapse brings a past illness to now ("stopped depot 2 months ago - relapse"), and delusions written
-as "windows covered in foil" or "they listen through the phones". Our own cases, both ways."""
+relapse brings a past illness to now ("stopped depot 2 months ago - relapse"); delusions written as
+"windows covered in foil", "they listen through the phones", "putting something in the water", "he's
+not really mine" or "the TV is sending messages"; FGM as being made "a proper girl" that will hurt;
+and a bruised baby not yet mobile is never lowered, however warm the visit. Our own cases, both
+ways."""
 
 from __future__ import annotations
 
@@ -28,6 +31,23 @@ BOTH_WAYS = [
         id="windows covered in foil",
     ),
     pytest.param(
+        "HV. Mum calm and warm, but says the neighbours are putting something in the water to harm "
+        "baby Amir, and 'sometimes I think he's not really mine'.",
+        "HV. Mum calm and warm; asked whether to put something in the water bottle to help Amir's "
+        "colic, and says he is really settling now.",
+        id="putting something in the water, not really mine",
+    ),
+    pytest.param(
+        "HV. Mum (3 weeks postnatal) hasn't slept and is saying baby Lucas \"isn't ours, they swapped him\".",
+        "HV. Mum (3 weeks postnatal) laughed that baby Lucas isn't ours at night, he is so loud, and asked about sleep.",
+        id="isn't ours, they swapped him",
+    ),
+    pytest.param(
+        "GP. Dad stopped his meds; says the TV is sending him messages about Leo (5).",
+        "GP. Dad says the TV at the school gate app keeps sending him reminders about Leo (5).",
+        id="the TV is sending messages",
+    ),
+    pytest.param(
         "School nurse. Kayla (10) says mum won't let her use the phone because 'they listen through "
         "the phones' and mum keeps the curtains shut all day.",
         "School nurse. Kayla (10) and her mum came to the online-safety evening; mum asked whether "
@@ -52,3 +72,13 @@ def test_the_writers_own_nothing_worrying_is_an_all_clear_only_as_a_sentence_of_
     )
     assert rules_only(said + " Nothing worrying.").level < 4
     assert rules_only(said + " Nothing worrying at school, but she cried when she said it.").level == 4
+
+
+def test_being_made_a_proper_girl_that_will_hurt_is_fgm_and_cooking_lessons_are_not() -> None:
+    said = (
+        "Y5. Amina (9) said grandma is going to 'make her a proper girl' like her cousins, and that it "
+        "will 'hurt a bit but you get presents'."
+    )
+    assert "fgm" in rules_only(said).concerns
+    party = "Y5. Amina (9) said nan's cooking lessons will make her a proper girl like her cousins; she is excited."
+    assert "fgm" not in rules_only(party).concerns

@@ -69,3 +69,24 @@ def test_a_topic_is_lowered_and_the_harm_itself_is_not(lesson: str, harm: str) -
     assert taught.details["rules_level"] == 4 and taught.level < 4
     assert any(r.startswith("Consider whether level 4 applies") for r in taught.reasons)
     assert assess_scenario(harm, framework_id=BROMLEY).level == 4
+
+
+WARM_VISIT = (
+    "HV 6-8 week check, Tues, Orton. Baby Leo, 7 wks, with Mum (Sophie, 27) and Dad (Tom). Lovely visit - "
+    "both parents warm, flat clean and tidy, bottles sterilised, Leo feeding well and gaining (75th "
+    "centile). Imms booked. Gran pops in most days and Mum goes to the baby group at the Children's "
+    "Centre. Good attachment, lots of eye contact and chat. EPDS 4. {injury}Plan: universal pathway, "
+    "review at 12-week contact."
+)
+
+
+def test_a_bruised_baby_not_yet_mobile_is_never_lowered_however_warm_the_visit() -> None:
+    """The procedures: "Any bruising or other soft tissue injury to a pre-crawling or pre-walking
+    infant" is highly suspicious whatever the presentation (concerns.yaml `never_lowered`)."""
+    bruised = assess_scenario(
+        WARM_VISIT.format(injury="Small bruise on Leo's cheek noted; he is not rolling yet. "), framework_id=CP
+    )
+    assert bruised.level == 4  # the rest of the note reads like level 2 (P(level 4) about 0.002)
+    assert bruised.details["learned_model"]["lower_4_below"] == 0.0
+    plain = assess_scenario(WARM_VISIT.format(injury=""), framework_id=CP)
+    assert plain.level < 4 and plain.details["learned_model"]["lower_4_below"] > 0

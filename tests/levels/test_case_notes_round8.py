@@ -39,7 +39,8 @@ BOTH_WAYS = [
     ),
     pytest.param(
         "HV. Mum (3 weeks postnatal) hasn't slept and is saying baby Lucas \"isn't ours, they swapped him\".",
-        "HV. Mum (3 weeks postnatal) laughed that baby Lucas isn't ours at night, he is so loud, and asked about sleep.",
+        "HV. Mum (3 weeks postnatal) laughed that baby Lucas isn't ours at night, he is so loud, and "
+        "asked about sleep.",
         id="isn't ours, they swapped him",
     ),
     pytest.param(
@@ -80,5 +81,8 @@ def test_being_made_a_proper_girl_that_will_hurt_is_fgm_and_cooking_lessons_are_
         "will 'hurt a bit but you get presents'."
     )
     assert "fgm" in rules_only(said).concerns
-    party = "Y5. Amina (9) said nan's cooking lessons will make her a proper girl like her cousins; she is excited."
+    party = (
+        "Y5. Amina (9) said nan's cooking lessons will make her a proper girl like her cousins; she is "
+        "excited."
+    )
     assert "fgm" not in rules_only(party).concerns

@@ -83,9 +83,8 @@ WARM_VISIT = (
 def test_a_bruised_baby_not_yet_mobile_is_never_lowered_however_warm_the_visit() -> None:
     """The procedures: "Any bruising or other soft tissue injury to a pre-crawling or pre-walking
     infant" is highly suspicious whatever the presentation (concerns.yaml `never_lowered`)."""
-    bruised = assess_scenario(
-        WARM_VISIT.format(injury="Small bruise on Leo's cheek noted; he is not rolling yet. "), framework_id=CP
-    )
+    injury = "Small bruise on Leo's cheek noted; he is not rolling yet. "
+    bruised = assess_scenario(WARM_VISIT.format(injury=injury), framework_id=CP)
     assert bruised.level == 4  # the rest of the note reads like level 2 (P(level 4) about 0.002)
     assert bruised.details["learned_model"]["lower_4_below"] == 0.0
     plain = assess_scenario(WARM_VISIT.format(injury=""), framework_id=CP)

@@ -86,3 +86,21 @@ def test_being_made_a_proper_girl_that_will_hurt_is_fgm_and_cooking_lessons_are_
         "excited."
     )
     assert "fgm" not in rules_only(party).concerns
+
+
+@pytest.mark.parametrize(
+    ("marks", "play"),
+    [
+        (
+            "Kacper (9): marks on his thighs; he said dad did it with the charger wire.",
+            "Kacper (9) made a bracelet with the craft wire in art and tripped over a charger wire.",
+        ),
+        (
+            "Kacper (9) has three curved marks on the backs of his thighs, reddish-purple, loop shaped.",
+            "Kacper (9) made loop shaped pasta necklaces in art.",
+        ),
+    ],
+)
+def test_a_beating_with_an_object_and_loop_shaped_marks_are_physical_abuse(marks: str, play: str) -> None:
+    assert "physical-abuse" in rules_only(marks).concerns
+    assert "physical-abuse" not in rules_only(play).concerns

@@ -30,6 +30,7 @@ from kb.levels.rules import (
     as_written,
     explains_accident,
     level4_explained_away,
+    level4_sentences,
     load_rules,
     match_rules,
 )
@@ -242,15 +243,16 @@ def _learned_opinion(
     anchor = Anchor(0.0, None, "")  # read only where it can matter: a level-4 reading below a rules' 4
     if not explained_away and level != 4 and p[3] >= level_stack.RAISE_TO_4_AT:
         anchor = level4_anchor(sentences, framework, base_sims())
-    lower_4_below, clause_p4 = level_stack.LOWER_4_BELOW, None
-    level4 = [m for m in matched or [] if m.rule.level == 4]
-    if any(m.rule.id in load_rules(corpus_dir).never_lowered for m in level4):
+    lower_4_below, clause_p4, rules = level_stack.LOWER_4_BELOW, None, load_rules(corpus_dir)
+    if any(m.rule.level == 4 and m.rule.id in rules.never_lowered for m in matched or []):
         lower_4_below = 0.0
-    elif level == 4 and p[3] < lower_4_below:  # read the level-4 sentences alone before lowering
-        alone = level_model.whole_readings(model, sorted({m.sentence for m in level4}))
-        clause_p4 = max((float(stack.proba(4, o, accident)[3]) for o in alone), default=0.0)
-        if clause_p4 >= level_stack.KEEP_4_IF_A_SENTENCE_READS:
-            lower_4_below = 0.0
+    elif level == 4 and p[3] < lower_4_below:  # every sentence a level-4 rule fires on, read alone
+        alone = [sentences[i] for i in level4_sentences(rules, sentences, text, accident)]
+        if alone:
+            readings = level_model.whole_readings(model, alone)
+            clause_p4 = max(float(stack.proba(4, o, accident)[3]) for o in readings)
+            if clause_p4 >= level_stack.KEEP_4_IF_A_SENTENCE_READS:
+                lower_4_below = 0.0
     raised, decision = level_stack.decide(
         stack, level, opinion, accident, anchor=anchor.similarity, lower_4_below=lower_4_below
     )
@@ -292,9 +294,11 @@ def _learned_opinion(
             consider.extend(why.lowered_level4_lines(evidence, raised))
         evidence[:] = [e for e in evidence if e.get("level") != level]  # the rules' level no longer stands
         own = [m for m in matched or [] if m.rule.level == raised]  # the note's own words at that level
-        if level == 4 and own:
-            topics = topic_evidence(corpus_dir)
-            evidence[:0] = [e for m in own if (e := evidence_for(m, framework, sims, topics))]
+        topics = topic_evidence(corpus_dir) if level == 4 and own else {}
+        found = (evidence_for(m, framework, sims, topics) for m in own)
+        shown = [e for e in found if e and e.get("level") == raised]
+        if level == 4 and shown:
+            evidence[:0] = shown
             return raised, "medium"
     if raised == 4 and anchor.indicator is not None:
         indicator, clause = anchor.indicator, anchor.clause

@@ -231,6 +231,15 @@ def hit(
     return found if all(p.search(scope) for p in rule.all) else None
 
 
+def level4_sentences(rules: RuleSet, sentences: list[str], text: str, explained: bool = False) -> list[int]:
+    """The index of every sentence on which a level-4 rule (a concern or an immediate danger) fires:
+    not only the first one of each rule, as `match_rules` keeps."""
+    read = [rules.normalise(s) for s in sentences]
+    whole, age = rules.normalise(text), child_age(rules.normalise(text))
+    level4 = [r for r in rules.concerns + rules.immediate if r.level == 4]
+    return [i for i, s in enumerate(read) if any(hit(r, s, whole, age, explained) for r in level4)]
+
+
 def loosely_said(sentences: list[str], rules: tuple[Rule, ...], text: str) -> list[Match]:
     """The rules whose words the note uses at all: read without negation, the note's context (a
     topic, someone else, the past) or an accident's explanation (a rule's own exceptions stay).

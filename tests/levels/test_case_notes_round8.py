@@ -104,3 +104,30 @@ def test_being_made_a_proper_girl_that_will_hurt_is_fgm_and_cooking_lessons_are_
 def test_a_beating_with_an_object_and_loop_shaped_marks_are_physical_abuse(marks: str, play: str) -> None:
     assert "physical-abuse" in rules_only(marks).concerns
     assert "physical-abuse" not in rules_only(play).concerns
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "His key worker left and they replaced her with an agency worker.",
+        "Mrs K said they swapped him into the other reading group.",
+        "Stepdad said he's not really my son but I love him.",
+        "Mum said they put something in his milk at the hospital for his reflux.",
+        "An older man she met on the computer keeps sending her messages.",
+        "The neighbours listen through the walls and complain when the baby cries.",
+    ],
+)
+def test_ordinary_words_that_look_like_a_delusion_are_not_one(ordinary: str) -> None:
+    assert "parent-delusions" not in rules_only(ordinary).concerns
+
+
+def test_every_sentence_a_level_4_rule_fires_on_is_found_not_only_each_rules_first() -> None:
+    from kb.levels.rules import level4_sentences, load_rules
+    from kb.levels.text import split_sentences
+
+    note = (
+        "Maya (8) is settled and happy. Dad hit her with a belt last night, she said. "
+        "She showed me the marks and said dad hit her with a belt again this morning."
+    )
+    sentences = split_sentences(note)
+    assert level4_sentences(load_rules(), sentences, note) == [1, 2]

@@ -26,7 +26,11 @@ from kb.levels.stack import Stack, decide, features  # noqa: E402
 # Level-4 cases the first-sight rules missed and the learned model does not raise on its own in
 # leave-one-set-out. H1630 (a father convicted of a terrorism offence back in the home; first-sight
 # rules 3) sits at the bar: missed with 42 sets (P 0.06), caught with 44 (P 0.14); docs/levels.md.
-KNOWN_LEVEL4_GAPS = {"heldout18": ["H1807"]}
+# Tenth session (72 sets, 3,481 cases): H1807 is caught out of set; heldout67's H6708 is missed — a
+# 9-year-old with loop-shaped marks who says "dad did it with the charger wire", written calmly among
+# warm detail: no first-sight rule fired (the rules read it since) and the readers, reading the whole
+# note, did not raise it.
+KNOWN_LEVEL4_GAPS = {"heldout67": ["H6708"]}
 
 
 class FixedClassifier:
@@ -154,8 +158,10 @@ def test_leave_one_set_out_combined_has_no_level4_under_calls():
     total = report["total"]["combined"]
     assert total["level4_under_calls"] == sum(map(len, KNOWN_LEVEL4_GAPS.values()))
     # measured 0.116 (24 folds); 0.123 (30 folds) once the case-note sets joined (heldout26 alone 30 %)
-    assert total["over_call_rate"] <= 0.13  # 0.125 (42 folds), 0.117 (52 folds, session 9)
-    assert total["accuracy"] >= 0.85  # measured 0.86 (the session-5 policy: 0.77 on 22 folds)
+    # 0.125 (42 folds), 0.117 (52 folds, session 9); 0.030 (72 folds) once a rules' 4 the whole note
+    # does not bear out is lowered (session 10)
+    assert total["over_call_rate"] <= 0.06
+    assert total["accuracy"] >= 0.93  # measured 0.96 (0.87 in session 9; the session-5 policy 0.77)
 
 
 @pytest.mark.parametrize(

@@ -50,14 +50,15 @@ def consider_level4(indicator: str, matched: str, level: int | None) -> str:
 def consider_lowered_level4(indicator: str, matched: str, level: int, immediate: bool) -> str:
     """A rules' level-4 indicator (or immediate-danger words) that the note as a whole, read by the
     learned model, places below level 4."""
+    said = f"'{matched}'" + ("" if matched.rstrip("'\"’”").endswith((".", "!", "?")) else ".")
     if immediate:
         return (
-            f"Check for immediate danger: '{shorten(indicator)}' — the note says: '{matched}'. "
+            f"Check for immediate danger: '{shorten(indicator)}' — the note says: {said} "
             f"Read with the rest of the note, this does not look like danger to this child now, so "
             f"the suggestion is level {level}; if the child is in danger now, call 999."
         )
     return (
-        f"Consider whether level 4 applies: '{shorten(indicator)}' — the note says: '{matched}'. "
+        f"Consider whether level 4 applies: '{shorten(indicator)}' — the note says: {said} "
         f"Read with the rest of the note, this looks like level {level} rather than level 4; if "
         f"the child is suffering or likely to suffer significant harm, it is level 4: discuss with "
         f"your DSL."

@@ -31,6 +31,7 @@ def test_a_lesson_about_forced_marriage_is_lowered_and_its_words_kept_as_questio
     danger = [r for r in answer.reasons if r.startswith("Check for immediate danger")]
     consider = [r for r in answer.reasons if r.startswith("Consider whether level 4 applies")]
     assert danger and "about to be taken abroad to be married" in danger[0] and "call 999" in danger[0]
+    assert ".'." not in danger[0]  # a quoted sentence keeps its own full stop, not a second one
     assert consider and "level 1 rather than level 4" in consider[0]
     assert not any("P(level" in r or "0." in r for r in answer.reasons)  # no probabilities shown
     assert answer.contacts == contacts_for(answer.framework, 1, immediate=False)

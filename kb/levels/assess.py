@@ -256,6 +256,17 @@ def _learned_opinion(
     raised, decision = level_stack.decide(
         stack, level, opinion, accident, anchor=anchor.similarity, lower_4_below=lower_4_below
     )
+    sentence_alone = None
+    if level != 4 and raised != 4 and not explained_away and (raised is not None or level is not None):
+        found = _sentence_read_as_level4(model, sentences, framework, base_sims())
+        if found is not None:
+            anchor, sentence_alone = found
+            raised = 4
+            decision = (
+                f"one sentence read alone: P(level 4) {sentence_alone:.2f} from both readers (the lower), "
+                f">= {level_stack.RAISE_IF_A_SENTENCE_READS}, at cosine {anchor.similarity:.2f} "
+                f"(>= {LEVEL4_ANCHOR_AT}) to a level-4 indicator: raised to 4"
+            )
     details["learned_model"] = {
         "encoder": level_model.encoder_name(),
         "p_level": [round(float(x), 3) for x in p],
@@ -266,6 +277,8 @@ def _learned_opinion(
         "raise_to_4_at": level_stack.RAISE_TO_4_AT,
         "lower_4_below": lower_4_below,
         "level4_sentences_alone_p4": None if clause_p4 is None else round(clause_p4, 3),
+        "raise_if_a_sentence_reads": level_stack.RAISE_IF_A_SENTENCE_READS,
+        "sentence_alone_p4": None if sentence_alone is None else round(sentence_alone, 3),
         "level4_anchor": {
             "level4_words_explained_away": explained_away,
             "similarity": round(anchor.similarity, 3) if anchor.indicator else None,
@@ -318,6 +331,25 @@ def _learned_opinion(
             },
         )
     return raised, "low" if level is None else "medium"
+
+
+def _sentence_read_as_level4(
+    model: level_model.LevelModel, sentences: list[str], framework: Framework, sims: np.ndarray | None
+) -> tuple[Anchor, float] | None:
+    """(the sentence and its nearest level-4 indicator, P) where one sentence of the note that may say
+    something is happening to this child reads as level 4 alone (kb.levels.stack.sentence_level4)."""
+    columns = [j for j, (lv, _) in enumerate(framework.indicators) if lv == 4]
+    rows = [i for i, s in enumerate(sentences) if usable(s)]
+    if sims is None or not sims.size or not columns or not rows:
+        return None
+    part = sims[np.ix_(rows, columns)]
+    readings = level_model.whole_readings(model, [sentences[i] for i in rows])
+    found = level_stack.sentence_level4(readings, [float(x) for x in part.max(axis=1)])
+    if found is None:
+        return None
+    k, p4 = found
+    j = int(np.argmax(part[k]))
+    return Anchor(float(part[k, j]), framework.indicators[columns[j]][1], sentences[rows[k]]), p4
 
 
 def rules_level(case: level_model.Example, corpus_dir: Path | None = None) -> int | None:

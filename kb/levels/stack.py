@@ -17,6 +17,8 @@ likely of levels 1-3, with the level-4 indicator kept as a "consider whether" li
 (kb.levels.assess). Otherwise 4 from a stacked P(level 4) of RAISE_TO_4_AT (safety bias), else
 the most likely of levels 1-3. Where no rule fired, a level is given only for a description like the
 labelled cases and with P >= NO_RULE_MIN_P; otherwise the answer says no indicator matched.
+After that, where no level-4 rule fired (`sentence_level4`): one sentence read alone as level 4 by both
+readers, near a level-4 indicator, makes the answer 4 (kb.levels.assess).
 The out-of-set readings take about a minute to make (one fit of both readers per set) and are
 kept in KB_MODEL_CACHE, keyed by the training data, the rules and the encoder; they hold no
 practitioner's text. The rules' current level of a case is read by a function the caller passes
@@ -56,6 +58,13 @@ LOWER_4_BELOW = 0.01
 # ("she showed me red marks and said dad hit her with his belt", among good attendance and a chatty
 # mum) reads as a whole unlike level 4, but that sentence does not (kb.levels.assess).
 KEEP_4_IF_A_SENTENCE_READS = 0.5
+# Where no level-4 rule fired and the whole note does not read as 4: a sentence of the note that
+# may say something is happening to this child, read ALONE, that both readers put at level 4 with
+# at least this P (the lower of the two) and that is as near a level-4 indicator as
+# LEVEL4_ANCHOR_AT, makes the answer 4. A calm note that states one level-4 fact among warm,
+# ordinary detail reads, as a whole, like the ordinary detail. Chosen by holding out blocks of later
+# sets whole, as new writers arrive (cv.block_holdout; docs/levels.md, "Twelfth round").
+RAISE_IF_A_SENTENCE_READS = 0.8
 NO_RULE_MIN_P = 0.5  # where no rule fired: a level only from this P of the most likely one ...
 NO_RULE_MIN_SIMILARITY = 0.42  # ... and only for text this like a labelled case (off-topic <= 0.35)
 # Where a stacked level-4 reading has no level-4 indicator in the note to stand on, the level it
@@ -162,6 +171,23 @@ def decide(
         return level, ""
     verb = "raised to" if level > (rule_level or 0) else "lowered to"
     return level, f"{why}: {verb} {level}"
+
+
+def sentence_level4(
+    readings: list[lm.SecondOpinion],
+    anchors: list[float],
+    at: float = RAISE_IF_A_SENTENCE_READS,
+    anchor_at: float = LEVEL4_ANCHOR_AT,
+) -> tuple[int, float] | None:
+    """(index, P) of the sentence that both readers, reading it alone, put most at level 4 (the lower
+    of their two P(level 4)), among sentences whose cosine to a level-4 indicator (`anchors`) is at
+    least `anchor_at`; None when that P is below `at`. `readings`: one per sentence, alone."""
+    best: tuple[int, float] | None = None
+    for i, (o, a) in enumerate(zip(readings, anchors, strict=True)):
+        p4 = min(o.proba[3], o.words_proba[3])
+        if a >= anchor_at and p4 >= at and (best is None or p4 > best[1]):
+            best = (i, float(p4))
+    return best
 
 
 def level4_reading(

@@ -94,7 +94,10 @@ _HISTORICAL = re.compile(
 # ... unless the same sentence brings it to now: "he hit her years ago and is back", "again"
 _NOW = re.compile(
     r"\b(again|still|today|tonight|yesterday|last (night|week|weekend)|this (morning|week|weekend)|"
-    r"recently|came back|is back|moved back|has returned|now (back|living|staying)|relaps\w*)\b"
+    r"recently|came back|is back|moved back|has returned|now (back|living|staying)|relaps\w*|"
+    # a treatment stopped is the parent's state now, however long ago it was stopped
+    r"(stopped|stopping|come off|came off|refus\w*) (taking )?(her|his|their) (depot|medication|meds|lithium|"
+    r"antipsychotics?|injections?))\b"
 )
 
 
@@ -200,7 +203,8 @@ _VERDICT = re.compile(
     r"| on that front| (for|about|re|regarding|around|at) (him|her|them|this|that|there|home|home life|the (injury|child|children|"
     r"family|boy|girl|incident|bruise|mark|cut)))?"
     r"( there)?( (raised|noted|identified|seen|found))?( (at|for) (this|the) (time|stage|moment|point))?"
-    r"(\s*[,;:\u2013\u2014-]\s*(just|only|no|nothing|recording|recorded|logged|logging|for info)\b[^.;]*)?\W*$"
+    r"(\s*[,;:\u2013\u2014-]\s*(just|only|no|nothing|recording|recorded|logged|logging|for info|told|reassured|"
+    r"explained|thanked|praised)\b[^.;]*)?\W*$"
     r"|^nothing (further |else )?to (follow up|action|report|do)\W*$"
     # "Nothing worrying.", "Nothing of concern." (a sentence of its own: not "nothing worrying at school")
     r"|^nothing (else |further )?(worrying|concerning|of concern|to worry about)\W*$"

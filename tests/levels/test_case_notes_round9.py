@@ -1,0 +1,75 @@
+"""Case notes read as a designated safeguarding lead would, ninth round (issue 18): a parent's
+treatment stopped is now, however long ago it was stopped; delusions that the school or nursery is
+"putting chemicals in his dinners"; "paranoid" as an illness, not as a worry; FGM as being "cleaned
+like a big girl"; and the writer's own "No concern - told her…" as an all-clear. Our own cases, both
+ways."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.levels.notes import BROMLEY
+from tests.levels.notes import rules_only as _rules_only
+
+
+def rules_only(text: str):
+    return _rules_only(text, BROMLEY)
+
+
+@pytest.mark.parametrize(
+    ("happening", "not_happening"),
+    [
+        pytest.param(
+            "GP. Ms R (41), known paranoid schizophrenia, stopped her depot about three months ago. "
+            "Lives alone with Ali (7).",
+            "GP. Ms R (41), a paranoid schizophrenia diagnosis years ago, well since on her depot. "
+            "Lives with Ali (7), who is doing well.",
+            id="a treatment stopped months ago is now",
+        ),
+        pytest.param(
+            "Nursery. Dad says the nursery are 'putting chemicals in her dinners', so he keeps Lily (3) "
+            "home and she eats only sealed packets.",
+            "Nursery. Dad asked whether the nursery puts any additives in the dinners, and was shown the "
+            "menu; Lily (3) eats well.",
+            id="putting chemicals in the dinners",
+        ),
+    ],
+)
+def test_a_parents_illness_and_delusions_now_are_level_4(happening: str, not_happening: str) -> None:
+    assert "parent-delusions" in rules_only(happening).concerns
+    assert "parent-delusions" not in rules_only(not_happening).concerns
+
+
+def test_paranoid_as_a_worry_is_not_a_delusion() -> None:
+    assert (
+        "parent-delusions"
+        not in rules_only("Mum says she is paranoid that the school will judge her.").concerns
+    )
+    assert (
+        "parent-delusions"
+        in rules_only("Mum has paranoid delusions about the neighbours and Sam (4).").concerns
+    )
+
+
+def test_being_cleaned_like_a_big_girl_at_a_party_abroad_is_fgm_and_a_bath_is_not() -> None:
+    said = (
+        "Reception, Fri. Nasra (5) is going to see grandma abroad for the whole summer. She told me about "
+        "her party 'when I get cleaned like a big girl, like my sister was'."
+    )
+    bath = (
+        "Reception, Fri. Nasra (5) had paint all over her hands; she said she will get cleaned up before "
+        "her party tonight and showed me her new dress."
+    )
+    assert "fgm" in rules_only(said).concerns
+    assert "fgm" not in rules_only(bath).concerns
+
+
+def test_the_writers_no_concern_then_what_they_told_the_child_is_an_all_clear() -> None:
+    heard = (
+        "Y6. TA heard Grace (11) tell friends 'my mum's taking me to Ghana to get married!' She laughed "
+        "and said she is a bridesmaid at her cousin's wedding; mum showed us the invitation, the bride "
+        "is 26."
+    )
+    assert rules_only(heard + " No concern - told Grace her friends got worried!").level < 4
+    told = "Y6. Grace (11) told me she is being taken to Ghana to marry a man of 40 next week and is scared."
+    assert rules_only(told).level == 4

@@ -23,6 +23,8 @@ _TOPIC = re.compile(
     r"awareness (week|day|session|campaign)|(on|in) the (local |national )?news|news (story|item|report)|"
     r"(a|the) (film|novel|book|tv (programme|series)|story) (about|on)|fiction(al)?|"
     r"(after |since )?(reading|read) about|(safeguarding )?(bulletin|newsletter)|"
+    # "he lied about my reading book": a school reading book is not a piece of work read about
+    r"(?<!\bmy )(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\byour )"
     r"(wrote|writes|writing|written|read|reads|reading|watched|watching) (a |an |the )?"
     r"(horror |scary |short )?"
     r"(story|poem|essay|book|novel|film|play|article)\b|"

@@ -1,13 +1,14 @@
 """Case notes read as a designated safeguarding lead would, ninth round (issue 18): a parent's
 treatment stopped is now, however long ago it was stopped; delusions that the school or nursery is
 "putting chemicals in his dinners"; "paranoid" as an illness, not as a worry; FGM as being "cleaned
-like a big girl"; and the writer's own "No concern - told her…" as an all-clear. Our own cases, both
-ways."""
+like a big girl"; the writer's own "No concern - told her…" as an all-clear; "my reading book" is
+not a book read about; a match won is not a beating. Our own cases, both ways."""
 
 from __future__ import annotations
 
 import pytest
 
+from kb.levels.note_context import not_about_this_child
 from tests.levels.notes import BROMLEY
 from tests.levels.notes import rules_only as _rules_only
 
@@ -73,3 +74,18 @@ def test_the_writers_no_concern_then_what_they_told_the_child_is_an_all_clear() 
     assert rules_only(heard + " No concern - told Grace her friends got worried!").level < 4
     told = "Y6. Grace (11) told me she is being taken to Ghana to marry a man of 40 next week and is scared."
     assert rules_only(told).level == 4
+
+
+def test_a_disclosure_that_mentions_a_reading_book_is_about_this_child_and_a_book_read_is_a_topic() -> None:
+    said = 'I asked and he said "dad did it with the charger wire because I lied about my reading book".'
+    assert not_about_this_child(said) is None
+    assert not_about_this_child("In English he is reading a book about a boy who is beaten at home.")
+
+
+@pytest.mark.parametrize(
+    "match",
+    ["Our team beat them with a big lead in the final on Saturday.", "We beat them 3-1 at football."],
+)
+def test_a_match_won_is_not_a_beating_and_a_beating_is(match: str) -> None:
+    assert "physical-abuse" not in rules_only(match).concerns
+    assert "physical-abuse" in rules_only("Sam (9) said dad beat him with a belt last night.").concerns

@@ -147,7 +147,7 @@ _HEARSAY = re.compile(
     r"(were|was|are|is|kept|keep|have been|had been) (saying|claiming|posting|telling (people|everyone))|"
     r"(girls|boys|lads|kids|players|team-?mates|mates|pupils|students|peers|classmates|children|ones|friends|parents|"
     r"someone|somebody|people|"
-    r"a group|a parent|a neighbour) (told|reported|said|say|says|claimed|claim|posted)|"
+    r"a group|a parent|a neighbour) ((came|come) (in |up |over )?to )?(told|tell|reported|said|say|says|claimed|claim|posted)|"
     r"told (a group|the group|his friends|her friends|friends|the class|classmates|peers)|"
     r"(year|yr|y) ?\d+s (told|said|reported)|"
     r"reported that|claim(ed|s)? that|posted (that|on))\b"
@@ -174,7 +174,8 @@ _UNFOUNDED = re.compile(
 # not "No concerns about attendance", which says nothing of the report)
 _NO_CONCERN_ABOUT = re.compile(
     rf"^(?i:no|nil) (?i:{_JUDGED} ){{0,3}}(?i:concerns?) (?i:about|re|regarding|around|for) "
-    r"([A-Z][a-z]+|(?i:him|her|them|gangs|weapons|knives|exploitation|drugs|"
+    r"([A-Z][a-z]+|(?i:him|her|them|gangs|weapons|knives|exploitation|drugs|forced marriage|fgm|cutting|"
+    r"honour[- ]based (abuse|violence)|radicali[sz]ation|extremism|grooming|trafficking|county lines|"
     r"(the )?(allegation|rumou?r|report|claim)))"
     r"( (?i:or|and) \w+)?\W*$"
 )

@@ -89,3 +89,18 @@ def test_a_disclosure_that_mentions_a_reading_book_is_about_this_child_and_a_boo
 def test_a_match_won_is_not_a_beating_and_a_beating_is(match: str) -> None:
     assert "physical-abuse" not in rules_only(match).concerns
     assert "physical-abuse" in rules_only("Sam (9) said dad beat him with a belt last night.").concerns
+
+
+def test_friends_who_came_to_say_she_is_being_married_abroad_then_no_concerns_about_it_is_not_999() -> None:
+    said = (
+        "DSL, Tues. Two Y10 girls came to say their friend Amira (15) is being taken to Pakistan to get "
+        "married at Easter."
+    )
+    ruled_out = (
+        " Spoke with Amira alone: she laughed, it is her sister's (25) wedding and she is a bridesmaid; "
+        "mum showed us the return tickets. No concerns about forced marriage."
+    )
+    heard = rules_only(said + ruled_out)
+    assert heard.level < 4 and not heard.immediate_danger
+    told = rules_only(said + " Spoke with Amira alone: she cried and said dad has her passport.")
+    assert told.level == 4 and told.immediate_danger

@@ -29,8 +29,9 @@ from kb.levels.stack import Stack, decide, features  # noqa: E402
 # Tenth session (72 sets, 3,481 cases): H1807 is caught out of set; heldout67's H6708 is missed — a
 # 9-year-old with loop-shaped marks who says "dad did it with the charger wire", written calmly among
 # warm detail: no first-sight rule fired (the rules read it since) and the readers, reading the whole
-# note, did not raise it.
-KNOWN_LEVEL4_GAPS = {"heldout67": ["H6708"]}
+# note, did not raise it. Eleventh session (86 sets, 4,181 cases): none is missed out of set; H6708
+# is caught once the readers have the later calm level-4 sets (heldout71, 72, 75, 79, 80).
+KNOWN_LEVEL4_GAPS: dict[str, list[str]] = {}
 
 
 class FixedClassifier:
@@ -140,8 +141,10 @@ def test_todays_rules_read_the_known_level4_gaps():
     from kb.levels.assess import rules_level
     from kb.levels.model import case_examples
 
-    gaps = {i for ids in KNOWN_LEVEL4_GAPS.values() for i in ids}
-    found = {e.id: rules_level(e, None) for e in case_examples(None, list(KNOWN_LEVEL4_GAPS)) if e.id in gaps}
+    # the gaps named now, and those once named (each caught out of set since)
+    named = KNOWN_LEVEL4_GAPS | {"heldout18": ["H1807"], "heldout25": ["H2523"], "heldout67": ["H6708"]}
+    gaps = {i for ids in named.values() for i in ids}
+    found = {e.id: rules_level(e, None) for e in case_examples(None, list(named)) if e.id in gaps}
     assert found == {i: 4 for i in gaps}
 
 
@@ -159,9 +162,11 @@ def test_leave_one_set_out_combined_has_no_level4_under_calls():
     assert total["level4_under_calls"] == sum(map(len, KNOWN_LEVEL4_GAPS.values()))
     # measured 0.116 (24 folds); 0.123 (30 folds) once the case-note sets joined (heldout26 alone 30 %)
     # 0.125 (42 folds), 0.117 (52 folds, session 9); 0.030 (72 folds) once a rules' 4 the whole note
-    # does not bear out is lowered (session 10)
+    # does not bear out is lowered (session 10); 0.027 (86 folds, session 11)
     assert total["over_call_rate"] <= 0.06
-    assert total["accuracy"] >= 0.93  # measured 0.96 (0.87 in session 9; the session-5 policy 0.77)
+    assert (
+        total["accuracy"] >= 0.93
+    )  # measured 0.96 (0.962 on 86 folds) (0.87 in session 9; the session-5 policy 0.77)
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ from kb.levels.rules import (
 from kb.levels.text import child_age, note_phrase, split_sentences
 from kb.levels.weigh import weigh_rules
 
+RAISE_AT = level_stack.RAISE_IF_A_SENTENCE_READS
 MAX_SCENARIO_CHARS = 20_000  # longer descriptions are truncated (and say so), never rejected
 FALLBACK_SIMILARITY = 0.55  # embedding-only answers need at least this cosine similarity
 CAVEAT = (
@@ -341,6 +342,12 @@ def _sentence_read_as_level4(
     columns = [j for j, (lv, _) in enumerate(framework.indicators) if lv == 4]
     rows = [i for i, s in enumerate(sentences) if usable(s)]
     if sims is None or not sims.size or not columns or not rows:
+        return None
+    near = sims[np.ix_(rows, columns)].max(axis=1)
+    words = model.words_proba([sentences[i] for i in rows])[:, 3]
+    # only a sentence both bars can pass is read by the (slower) embeddings reader: the same answer
+    rows = [i for i, a, w in zip(rows, near, words, strict=True) if a >= LEVEL4_ANCHOR_AT and w >= RAISE_AT]
+    if not rows:
         return None
     part = sims[np.ix_(rows, columns)]
     readings = level_model.whole_readings(model, [sentences[i] for i in rows])

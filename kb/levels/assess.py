@@ -24,6 +24,7 @@ from kb.levels.anchors import ANCHOR_MODEL, LEVEL4_ANCHOR_AT, Anchor, level4_anc
 from kb.levels.contacts import contacts_for
 from kb.levels.evidence import dedupe, evidence_for, similarities, topic_evidence
 from kb.levels.frameworks import Framework, choose_framework
+from kb.levels.note_context import historical, not_about_this_child
 from kb.levels.rules import (
     Match,
     Rule,
@@ -37,7 +38,6 @@ from kb.levels.rules import (
 from kb.levels.text import child_age, note_phrase, split_sentences
 from kb.levels.weigh import weigh_rules
 
-RAISE_AT = level_stack.RAISE_IF_A_SENTENCE_READS
 MAX_SCENARIO_CHARS = 20_000  # longer descriptions are truncated (and say so), never rejected
 FALLBACK_SIMILARITY = 0.55  # embedding-only answers need at least this cosine similarity
 CAVEAT = (
@@ -259,7 +259,7 @@ def _learned_opinion(
     )
     sentence_alone = None
     if level != 4 and raised != 4 and not explained_away and (raised is not None or level is not None):
-        found = _sentence_read_as_level4(model, sentences, framework, base_sims())
+        found = _sentence_read_as_level4(model, text, sentences, framework, base_sims())
         if found is not None:
             anchor, sentence_alone = found
             raised = 4
@@ -335,23 +335,33 @@ def _learned_opinion(
 
 
 def _sentence_read_as_level4(
-    model: level_model.LevelModel, sentences: list[str], framework: Framework, sims: np.ndarray | None
+    model: level_model.LevelModel,
+    text: str,
+    sentences: list[str],
+    framework: Framework,
+    sims: np.ndarray | None,
 ) -> tuple[Anchor, float] | None:
     """(the sentence and its nearest level-4 indicator, P) where one sentence of the note that may say
-    something is happening to this child reads as level 4 alone (kb.levels.stack.sentence_level4)."""
+    something is happening to this child now reads as level 4 alone (kb.levels.stack.sentence_level4):
+    not a past event, nor one the note itself rules out, teaches, or tells of someone else."""
     columns = [j for j, (lv, _) in enumerate(framework.indicators) if lv == 4]
-    rows = [i for i, s in enumerate(sentences) if usable(s)]
+    rows = [
+        i
+        for i, s in enumerate(sentences)
+        if usable(s) and not historical(s) and not not_about_this_child(s, text)
+    ]
     if sims is None or not sims.size or not columns or not rows:
         return None
     near = sims[np.ix_(rows, columns)].max(axis=1)
     words = model.words_proba([sentences[i] for i in rows])[:, 3]
     # only a sentence both bars can pass is read by the (slower) embeddings reader: the same answer
-    rows = [i for i, a, w in zip(rows, near, words, strict=True) if a >= LEVEL4_ANCHOR_AT and w >= RAISE_AT]
+    at = level_stack.RAISE_IF_A_SENTENCE_READS
+    rows = [i for i, a, w in zip(rows, near, words, strict=True) if a >= LEVEL4_ANCHOR_AT and w >= at]
     if not rows:
         return None
     part = sims[np.ix_(rows, columns)]
     readings = level_model.whole_readings(model, [sentences[i] for i in rows])
-    found = level_stack.sentence_level4(readings, [float(x) for x in part.max(axis=1)])
+    found = level_stack.sentence_level4(readings, [float(x) for x in part.max(axis=1)], at)
     if found is None:
         return None
     k, p4 = found

@@ -96,10 +96,7 @@ _HISTORICAL = re.compile(
 # ... unless the same sentence brings it to now: "he hit her years ago and is back", "again"
 _NOW = re.compile(
     r"\b(again|still|today|tonight|yesterday|last (night|week|weekend)|this (morning|week|weekend)|"
-    r"recently|came back|is back|moved back|has returned|now (back|living|staying)|relaps\w*|"
-    # a treatment stopped is the parent's state now, however long ago it was stopped
-    r"(stopped|stopping|come off|came off|refus\w*) (taking )?(her|his|their) (depot|medication|meds|lithium|"
-    r"antipsychotics?|injections?))\b"
+    r"recently|came back|is back|moved back|has returned|now (back|living|staying)|relaps\w*)\b"
 )
 
 
@@ -147,7 +144,7 @@ _HEARSAY = re.compile(
     r"(were|was|are|is|kept|keep|have been|had been) (saying|claiming|posting|telling (people|everyone))|"
     r"(girls|boys|lads|kids|players|team-?mates|mates|pupils|students|peers|classmates|children|ones|friends|parents|"
     r"someone|somebody|people|"
-    r"a group|a parent|a neighbour) ((came|come) (in |up |over )?to )?(told|tell|reported|said|say|says|claimed|claim|posted)|"
+    r"a group|a parent|a neighbour) ((came|come) (in |up |over )?to (say|tell)|told|reported|said|say|says|claimed|claim|posted)|"
     r"told (a group|the group|his friends|her friends|friends|the class|classmates|peers)|"
     r"(year|yr|y) ?\d+s (told|said|reported)|"
     r"reported that|claim(ed|s)? that|posted (that|on))\b"
@@ -174,17 +171,42 @@ _UNFOUNDED = re.compile(
 # not "No concerns about attendance", which says nothing of the report)
 _NO_CONCERN_ABOUT = re.compile(
     rf"^(?i:no|nil) (?i:{_JUDGED} ){{0,3}}(?i:concerns?) (?i:about|re|regarding|around|for) "
-    r"([A-Z][a-z]+|(?i:him|her|them|gangs|weapons|knives|exploitation|drugs|forced marriage|fgm|cutting|"
-    r"honour[- ]based (abuse|violence)|radicali[sz]ation|extremism|grooming|trafficking|county lines|"
+    r"([A-Z][a-z]+|(?i:him|her|them|gangs|weapons|knives|exploitation|drugs|"
     r"(the )?(allegation|rumou?r|report|claim)))"
     r"( (?i:or|and) \w+)?\W*$"
 )
 
 
+# "No concerns about forced marriage.": rules out a report only of that topic (the words it is told by)
+_TOPIC_CLEARED = {
+    r"forced marriage": r"\b(marr\w*|wedding|engaged|husband|betrothed)\b",
+    r"fgm|cutting|female genital mutilation": r"\b(fgm|cut\w*|ceremony|circumcis\w*|mutilat\w*)\b",
+    r"honour[- ]based (abuse|violence)": r"\b(honou?r|shame\w*|dishonou?r\w*)\b",
+    r"radicali[sz]ation|extremism": r"\b(radical\w*|extrem\w*|isis|terror\w*|far[- ]right)\b",
+    r"grooming": r"\b(groom\w*)\b",
+    r"trafficking": r"\b(traffick\w*)\b",
+    r"county lines": r"\b(county lines|running|line|deal\w*)\b",
+}
+_NO_CONCERN_ABOUT_TOPIC = [
+    (
+        re.compile(rf"^(?i:no|nil) (?i:{_JUDGED} ){{0,3}}(?i:concerns?) (?i:about|re|regarding|around) (?i:{t})\W*$"),
+        re.compile(words),
+    )
+    for t, words in _TOPIC_CLEARED.items()
+]
+
+
 def reported_and_ruled_out(sentence: str, text: str) -> bool:
     """Whether the sentence reports what others said (a rumour, an anonymous report) and the note
-    records, in its own words, that it was looked into and is unfounded."""
-    return bool(_HEARSAY.search(sentence.lower())) and _note_rules_out_a_report(text)
+    records, in its own words, that it was looked into and is unfounded (or, for a topic named in
+    "No concerns about forced marriage", that this report is of that topic)."""
+    s = sentence.lower()
+    if not _HEARSAY.search(s):
+        return False
+    if _note_rules_out_a_report(text):
+        return True
+    sentences = [x.strip() for x in split_sentences(text)]
+    return any(said.search(s) for cleared, said in _NO_CONCERN_ABOUT_TOPIC if any(cleared.search(x) for x in sentences))
 
 
 @lru_cache(maxsize=256)
@@ -207,7 +229,8 @@ _VERDICT = re.compile(
     r"family|boy|girl|incident|bruise|mark|cut)))?"
     r"( there)?( (raised|noted|identified|seen|found))?( (at|for) (this|the) (time|stage|moment|point))?"
     r"(\s*[,;:\u2013\u2014-]\s*(just|only|no|nothing|recording|recorded|logged|logging|for info|told|reassured|"
-    r"explained|thanked|praised)\b[^.;]*)?\W*$"
+    r"explained|thanked|praised)\b(?![^.;]*\b(refer\w*|mash|social care|csc|police|strategy|s ?47|section 47|"
+    r"fm unit|forced marriage unit|999|lado|children.s services)\b)[^.;]*)?\W*$"
     r"|^nothing (further |else )?to (follow up|action|report|do)\W*$"
     # "Nothing worrying.", "Nothing of concern." (a sentence of its own: not "nothing worrying at school")
     r"|^nothing (else |further )?(worrying|concerning|of concern|to worry about)\W*$"
@@ -256,7 +279,21 @@ def not_about_this_child(sentence: str, text: str | None = None) -> str | None:
     return None
 
 
+# A treatment stopped "about two months ago" is the parent's state now; one stopped "in 2019", "years
+# ago", or followed by "well since" / "back on her depot" is history.
+_STOPPED_TREATMENT = re.compile(
+    r"\b(stopped|stopping|come off|came off|refus\w*) (taking )?(her|his|their) (depot|medication|meds|lithium|"
+    r"antipsychotics?|injections?)\b"
+)
+_LONG_AGO_OR_WELL = re.compile(
+    r"\b(years ago|(in|since|last) (19|20)\d\d|(two|three|four|five|several|\d+) years|well (ever )?since|"
+    r"(is|has been|now) (well|stable)|stable (now|since)|back on|recovered)\b"
+)
+
+
 def historical(sentence: str) -> bool:
     """Whether the sentence places what it says in the past ('years ago', 'in 2019', 'previously')."""
     s = sentence.lower()
-    return bool(_HISTORICAL.search(s)) and not _NOW.search(s)
+    if not _HISTORICAL.search(s) or _NOW.search(s):
+        return False
+    return not (_STOPPED_TREATMENT.search(s) and not _LONG_AGO_OR_WELL.search(s))

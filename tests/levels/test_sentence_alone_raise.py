@@ -36,7 +36,7 @@ def _sentence_reading(text: str):
     framework = choose_framework(None, BROMLEY, None)
     sentences = split_sentences(text)
     sims = similarities(sentences, framework, None, ANCHOR_MODEL)
-    return _sentence_read_as_level4(lm.get_level_model(), sentences, framework, sims)
+    return _sentence_read_as_level4(lm.get_level_model(), text, sentences, framework, sims)
 
 
 def test_the_level_4_sentence_of_a_warm_note_reads_as_level_4_alone() -> None:
@@ -60,6 +60,7 @@ def test_the_level_4_sentence_of_a_warm_note_reads_as_level_4_alone() -> None:
             "friend was not being fed.",
             id="a lesson",
         ),
+        pytest.param("Years ago, in 2019, " + NOT_EATING[0].lower() + NOT_EATING[1:], id="years ago"),
     ],
 )
 def test_no_sentence_of_a_warm_note_without_harm_reads_as_level_4(extra: str) -> None:

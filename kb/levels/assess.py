@@ -259,7 +259,7 @@ def _learned_opinion(
     )
     sentence_alone = None
     if level != 4 and raised != 4 and not explained_away and (raised is not None or level is not None):
-        found = _sentence_read_as_level4(model, text, sentences, framework, base_sims())
+        found = sentence_read_as_level4(model, text, sentences, framework, base_sims())
         if found is not None:
             anchor, sentence_alone = found
             raised = 4
@@ -334,7 +334,7 @@ def _learned_opinion(
     return raised, "low" if level is None else "medium"
 
 
-def _sentence_read_as_level4(
+def sentence_read_as_level4(
     model: level_model.LevelModel,
     text: str,
     sentences: list[str],

@@ -222,7 +222,7 @@ def with_sentence_check(corpus_dir: Path | None = None) -> dict[str, Any]:
     rules' 4 would be lowered, every sentence a level-4 rule fires on is read alone by readers fitted
     without the case's set (one fit per set with such a case, ~15 min), and a reading of
     KEEP_4_IF_A_SENTENCE_READS or more keeps the 4. Totals with and without the check."""
-    from kb.levels.rules import explains_accident, level4_sentences, load_rules
+    from kb.levels.rules import level4_sentences, load_rules
     from kb.levels.text import split_sentences
 
     rows = ls.out_of_set_rows(corpus_dir, rules_level=rules_level)
@@ -240,22 +240,28 @@ def with_sentence_check(corpus_dir: Path | None = None) -> dict[str, Any]:
             kept = level
             if r.rule_level == 4 and (level or 0) < 4:
                 text = texts[r.set, r.id]
-                sentences = split_sentences(text) or [text]
-                accident = explains_accident(rules, rules.normalise(text))
-                alone = [sentences[i] for i in level4_sentences(rules, sentences, text, accident)]
-                if alone:
+                if level4_sentences(rules, split_sentences(text) or [text], text):
                     if model is None:
                         model = lm.fit(
                             [e for e in lm.case_examples(corpus_dir) if e.source != held] + indicators
                         )
-                    p4 = max(
-                        float(stack.proba(4, o, r.explained_accident)[3])
-                        for o in lm.whole_readings(model, alone)
-                    )
-                    kept = 4 if p4 >= ls.KEEP_4_IF_A_SENTENCE_READS else level
+                    if _a_level4_sentence_reads(stack, model, rules, text, r.explained_accident):
+                        kept = 4
             pairs["without"].append((r.gold, level))
             pairs["with"].append((r.gold, kept))
     return {"total": {k: _brief(score(v)) for k, v in pairs.items()}}
+
+
+def _a_level4_sentence_reads(stack: ls.Stack, model: lm.LevelModel, rules, text: str, accident: bool) -> bool:
+    """The sentence-alone check that keeps a rules' 4 (kb.levels.assess): a sentence a level-4 rule
+    fires on reads P(level 4) >= KEEP_4_IF_A_SENTENCE_READS on its own."""
+    from kb.levels.rules import explains_accident, level4_sentences
+    from kb.levels.text import split_sentences
+
+    sentences = split_sentences(text) or [text]
+    fired = level4_sentences(rules, sentences, text, explains_accident(rules, rules.normalise(text)))
+    readings = lm.whole_readings(model, [sentences[i] for i in fired]) if fired else []
+    return any(float(stack.proba(4, o, accident)[3]) >= ls.KEEP_4_IF_A_SENTENCE_READS for o in readings)
 
 
 def block_holdout(block: list[str], corpus_dir: Path | None = None) -> dict[str, Any]:
@@ -266,11 +272,10 @@ def block_holdout(block: list[str], corpus_dir: Path | None = None) -> dict[str,
     rows read by readers that had the block in training). Leave-one-set-out hides this gap: with
     every other set in training, the readers have seen other writers' calm level-4 notes, which a
     new batch's first sight had not."""
-    from kb.levels.anchors import usable
+    from kb.levels.assess import sentence_read_as_level4
     from kb.levels.evidence import similarities
     from kb.levels.frameworks import choose_framework
-    from kb.levels.note_context import historical, not_about_this_child
-    from kb.levels.rules import explains_accident, level4_explained_away, level4_sentences, load_rules
+    from kb.levels.rules import level4_explained_away, load_rules
     from kb.levels.text import split_sentences
 
     cases = lm.case_examples(corpus_dir)
@@ -288,28 +293,14 @@ def block_holdout(block: list[str], corpus_dir: Path | None = None) -> dict[str,
         level = ls.decide(
             stack, r.rule_level, whole, r.explained_accident, ls.RAISE_TO_4_AT, anchor[r.set, r.id]
         )[0]
-        alone = lm.whole_readings(model, sentences)
         if r.rule_level == 4 and (level or 0) < 4:
-            accident = explains_accident(rules, rules.normalise(e.text))
-            fired = level4_sentences(rules, sentences, e.text, accident)
-            if fired and max(float(stack.proba(4, alone[i], r.explained_accident)[3]) for i in fired) >= (
-                ls.KEEP_4_IF_A_SENTENCE_READS
-            ):
+            if _a_level4_sentence_reads(stack, model, rules, e.text, r.explained_accident):
                 level = 4
         pairs["without"].append((r.gold, level))
         if r.rule_level != 4 and level is not None and level < 4 and not level4_explained_away(rules, e.text):
             framework = choose_framework(None, e.framework or None, corpus_dir)
             sims = similarities(sentences, framework, corpus_dir, ANCHOR_MODEL)
-            columns = [j for j, (lv, _) in enumerate(framework.indicators) if lv == 4]
-            keep = [
-                i
-                for i, s in enumerate(sentences)
-                if usable(s) and not historical(s) and not not_about_this_child(s, e.text)
-            ]
-            if not columns:
-                keep = []
-            near = [float(sims[i, columns].max()) for i in keep]
-            if keep and ls.sentence_level4([alone[i] for i in keep], near) is not None:
+            if sentence_read_as_level4(model, e.text, sentences, framework, sims) is not None:
                 level = 4
                 raised["right" if r.gold == 4 else "wrong"].append(r.id)
         pairs["with"].append((r.gold, level))

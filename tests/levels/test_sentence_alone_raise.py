@@ -13,7 +13,7 @@ import pytest
 from kb.levels import model as lm
 from kb.levels import stack as ls
 from kb.levels.anchors import ANCHOR_MODEL
-from kb.levels.assess import _sentence_read_as_level4, assess_scenario
+from kb.levels.assess import assess_scenario, sentence_read_as_level4
 from kb.levels.evidence import similarities
 from kb.levels.frameworks import choose_framework
 from kb.levels.text import split_sentences
@@ -36,7 +36,7 @@ def _sentence_reading(text: str):
     framework = choose_framework(None, BROMLEY, None)
     sentences = split_sentences(text)
     sims = similarities(sentences, framework, None, ANCHOR_MODEL)
-    return _sentence_read_as_level4(lm.get_level_model(), text, sentences, framework, sims)
+    return sentence_read_as_level4(lm.get_level_model(), text, sentences, framework, sims)
 
 
 def test_the_level_4_sentence_of_a_warm_note_reads_as_level_4_alone() -> None:
